@@ -1,0 +1,36 @@
+# Two commands on a fresh machine with Python 3 and make:
+#   make lab    set up .venv and open the lessons in JupyterLab
+#   make test   set up .venv and run lint plus the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS ?= dev,browser,cluster
+# JupyterLab refuses to start as root unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test lint venv bench clean-generated
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+lab: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab $(ROOT_FLAG) \
+	    --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: lint
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python benchmarks/bench_nn_vs_torch.py
+	$(BIN)/python benchmarks/bench_search_parallel.py
+	$(BIN)/python benchmarks/bench_grading.py
