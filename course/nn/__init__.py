@@ -1,0 +1,66 @@
+"""course.nn: the small NumPy deep-learning library every lesson and assignment shares.
+
+Modules, each stating its interface in its docstring:
+layers (dense and activation forward/backward pairs), batchnorm, losses, model
+(FullyConnectedNet), optim (SGD, Momentum, RMSProp, Adam, FunctionOptimizer),
+schedules (learning-rate decay), training (Trainer, History, train), gradcheck,
+packed (parameters as views of one flat vector).
+"""
+
+from course.nn.batchnorm import (
+    DEFAULT_BATCHNORM,
+    BatchNormCache,
+    BatchNormOps,
+    batchnorm_backward,
+    batchnorm_forward,
+    batchnorm_inference,
+    update_running_stats,
+)
+from course.nn.gradcheck import numeric_gradient, numeric_gradient_array, relative_error
+from course.nn.layers import (
+    ACTIVATIONS,
+    dense_backward,
+    dense_forward,
+    relu_backward,
+    relu_forward,
+    sigmoid_backward,
+    sigmoid_forward,
+    sum_rows,
+    tanh_backward,
+    tanh_forward,
+)
+from course.nn.losses import softmax_cross_entropy
+from course.nn.model import FullyConnectedNet
+from course.nn.optim import (
+    OPTIMIZERS,
+    SGD,
+    Adam,
+    FunctionOptimizer,
+    Momentum,
+    Optimizer,
+    RMSProp,
+    make_optimizer,
+)
+from course.nn.packed import PackedArrays
+from course.nn.schedules import CosineDecay, ExponentialDecay, InverseTimeDecay, StepDecay
+from course.nn.training import (
+    CONFIG_DEFAULTS,
+    Event,
+    History,
+    Trainer,
+    TrainingDiverged,
+    train,
+    train_from_config,
+)
+
+__all__ = [
+    "ACTIVATIONS", "Adam", "BatchNormCache", "BatchNormOps", "CONFIG_DEFAULTS", "CosineDecay",
+    "DEFAULT_BATCHNORM", "Event", "ExponentialDecay", "FullyConnectedNet", "FunctionOptimizer",
+    "History", "InverseTimeDecay", "Momentum", "OPTIMIZERS", "Optimizer", "PackedArrays",
+    "RMSProp", "SGD", "StepDecay", "Trainer", "TrainingDiverged", "batchnorm_backward",
+    "batchnorm_forward", "batchnorm_inference", "dense_backward", "dense_forward",
+    "make_optimizer", "numeric_gradient", "numeric_gradient_array", "relative_error",
+    "relu_backward", "relu_forward", "sigmoid_backward", "sigmoid_forward",
+    "softmax_cross_entropy", "sum_rows", "tanh_backward", "tanh_forward", "train",
+    "train_from_config", "update_running_stats",
+]

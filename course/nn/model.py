@@ -1,0 +1,255 @@
+"""A fully connected network built from hyperparameters.
+
+    net = FullyConnectedNet(input_dim, num_classes, hidden_dims=(64,), activation="relu",
+                            use_batchnorm=False, weight_scale=None, reg=0.0,
+                            bn_momentum=0.9, bn_eps=1e-5, batchnorm=None,
+                            dtype=numpy.float32, rng=None)
+    cost, grads = net.loss(X, y)      # train mode; grads keyed like net.params
+    net.scores(X), net.predict(X), net.accuracy(X, y)   # eval mode
+
+Each hidden layer is dense -> (batch norm) -> activation; the output layer is
+dense and feeds a softmax cross-entropy loss. Parameters, in `net.params`:
+"W1", "b1", ... for each layer; with batch norm a hidden layer has "W{l}",
+"gamma{l}", "beta{l}" and no bias (beta takes its place); the output layer always
+has "W{L}", "b{L}". The running averages of batch norm live in `net.bn_running`
+("mean{l}", "var{l}"): they are state, not parameters, and eval mode uses them.
+
+`net.params` is a PackedArrays: assigning `net.params["W1"] = array` copies the
+values in. The cost includes 0.5 * reg * sum(W**2) over the weights W only.
+"""
+
+import math
+
+import numpy as np
+
+from course.nn.batchnorm import DEFAULT_BATCHNORM, BatchNormCache, BatchNormOps
+from course.nn.checks import (
+    check_choice,
+    check_features,
+    check_fraction,
+    check_labels,
+    check_positive,
+    check_positive_int,
+)
+from course.nn.layers import ACTIVATIONS, dense_backward, dense_forward, sum_rows
+from course.nn.losses import softmax_cross_entropy
+from course.nn.packed import PackedArrays
+
+
+def _as_rng(rng):
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+
+
+class FullyConnectedNet:
+    """A multi-layer perceptron for classification (see the module docstring)."""
+
+    def __init__(
+        self,
+        input_dim,
+        num_classes,
+        hidden_dims=(64,),
+        activation="relu",
+        use_batchnorm=False,
+        weight_scale=None,
+        reg=0.0,
+        bn_momentum=0.9,
+        bn_eps=1e-5,
+        batchnorm=None,
+        dtype=np.float32,
+        rng=None,
+    ):
+        self.input_dim = check_positive_int("input_dim", input_dim)
+        self.num_classes = check_positive_int("num_classes", num_classes)
+        if isinstance(hidden_dims, (int, np.integer)):
+            hidden_dims = (hidden_dims,)
+        self.hidden_dims = tuple(check_positive_int("hidden_dims entry", h) for h in hidden_dims)
+        self.activation = check_choice("activation", activation, ACTIVATIONS)
+        self.use_batchnorm = bool(use_batchnorm)
+        if weight_scale is not None:
+            weight_scale = check_positive("weight_scale", weight_scale)
+        self.weight_scale = weight_scale
+        self.reg = reg
+        self.bn_momentum = check_fraction("bn_momentum", bn_momentum)
+        self.bn_eps = check_positive("bn_eps", bn_eps)
+        if batchnorm is not None and not isinstance(batchnorm, BatchNormOps):
+            raise ValueError("batchnorm must be a BatchNormOps(forward, backward, "
+                             "update_running_stats, inference) or None for the default.")
+        self.batchnorm = batchnorm or DEFAULT_BATCHNORM
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}.")
+        self.num_layers = len(self.hidden_dims) + 1
+        self.params = PackedArrays(self._layout(), dtype=self.dtype)
+        self.bn_running = {}
+        self._initialize(_as_rng(rng))
+
+    # The reg setter lets a callback change it between steps, with a check.
+    @property
+    def reg(self):
+        return self._reg
+
+    @reg.setter
+    def reg(self, value):
+        value = float(value)
+        if not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"reg must be a finite number >= 0, got {value!r}.")
+        self._reg = value
+
+    def _layout(self):
+        dims = (self.input_dim, *self.hidden_dims, self.num_classes)
+        layout = []
+        for l in range(1, self.num_layers + 1):
+            fan_in, fan_out = dims[l - 1], dims[l]
+            layout.append((f"W{l}", (fan_in, fan_out)))
+            if self.use_batchnorm and l < self.num_layers:
+                layout += [(f"gamma{l}", (fan_out,)), (f"beta{l}", (fan_out,))]
+            else:
+                layout.append((f"b{l}", (fan_out,)))
+        return layout
+
+    def _initialize(self, rng):
+        """Weights: normal with std weight_scale, or He (relu) / Xavier (tanh, sigmoid)."""
+        for l in range(1, self.num_layers + 1):
+            W = self.params[f"W{l}"]
+            fan_in = W.shape[0]
+            if self.weight_scale is not None:
+                std = self.weight_scale
+            elif self.activation == "relu":
+                std = math.sqrt(2.0 / fan_in)  # He et al.
+            else:
+                std = math.sqrt(1.0 / fan_in)  # Xavier, in its 1/fan_in form
+            # Drawn in float64 then rounded, so float32 and float64 nets start alike.
+            W[...] = std * rng.standard_normal(W.shape)
+            if self.use_batchnorm and l < self.num_layers:
+                self.params[f"gamma{l}"][...] = 1
+                self.bn_running[f"mean{l}"] = np.zeros(W.shape[1], dtype=self.dtype)
+                self.bn_running[f"var{l}"] = np.ones(W.shape[1], dtype=self.dtype)
+
+    # ------------------------------------------------------------------ queries
+    def num_parameters(self):
+        """How many numbers training learns (all of W, b, gamma, beta)."""
+        return self.params.flat.size
+
+    def hyperparameters(self):
+        """The settings chosen before training, by their vocabulary names."""
+        settings = {
+            "hidden_dims": self.hidden_dims,
+            "activation": self.activation,
+            "use_batchnorm": self.use_batchnorm,
+            "weight_scale": self.weight_scale,
+            "reg": self.reg,
+        }
+        if self.use_batchnorm:
+            settings.update(bn_momentum=self.bn_momentum, bn_eps=self.bn_eps)
+        return settings
+
+    def __repr__(self):
+        dims = "-".join(str(d) for d in (self.input_dim, *self.hidden_dims, self.num_classes))
+        bn = ", batch norm" if self.use_batchnorm else ""
+        return f"FullyConnectedNet({dims}, {self.activation}{bn}, {self.num_parameters()} params)"
+
+    # ------------------------------------------------------------------ training
+    def loss(self, X, y):
+        """Cost and gradients on a batch, in train mode (batch norm uses batch statistics).
+
+        Inputs: X (m, input_dim); y (m,) integer labels in [0, num_classes).
+        Returns: cost (float, mean cross-entropy plus 0.5 * reg * sum of W**2),
+        grads (PackedArrays keyed like params, a fresh vector on every call).
+        Batch norm's running averages are updated as a side effect.
+        """
+        X = self._input(X)
+        y = check_labels(y, X.shape[0], self.num_classes)
+        scores, caches = self._forward_train(X)
+        cost, dscores = softmax_cross_entropy(scores, y)
+        grads = self._backward(dscores, caches)
+        if self._reg:
+            for l in range(1, self.num_layers + 1):
+                W = self.params[f"W{l}"]
+                cost += 0.5 * self._reg * float(np.vdot(W, W))
+                grads[f"W{l}"] += self._reg * W
+        return cost, PackedArrays.from_arrays(self.params.layout, grads)
+
+    def _input(self, X):
+        X = check_features(X, self.input_dim)
+        return X if X.dtype == self.dtype else X.astype(self.dtype)
+
+    def _forward_train(self, X):
+        act_forward, _ = ACTIVATIONS[self.activation]
+        p, bn = self.params, self.batchnorm
+        h, caches = X, []
+        for l in range(1, self.num_layers):
+            if self.use_batchnorm:
+                z, dense_cache = dense_forward(h, p[f"W{l}"])
+                z, bn_cache = bn.forward(z, p[f"gamma{l}"], p[f"beta{l}"], self.bn_eps)
+                self._update_running(l, bn_cache, dense_cache)
+            else:
+                z, dense_cache = dense_forward(h, p[f"W{l}"], p[f"b{l}"])
+                bn_cache = None
+            h, act_cache = act_forward(z)
+            caches.append((dense_cache, bn_cache, act_cache))
+        L = self.num_layers
+        scores, dense_cache = dense_forward(h, p[f"W{L}"], p[f"b{L}"])
+        caches.append((dense_cache, None, None))
+        return scores, caches
+
+    def _update_running(self, l, bn_cache, dense_cache):
+        """Fold this batch's mean and variance of z into the running averages."""
+        if isinstance(bn_cache, BatchNormCache):
+            mean, var = bn_cache.mean, bn_cache.var
+        else:  # a learner's batch norm: recompute z's statistics ourselves
+            x, W, _ = dense_cache
+            z = x @ W
+            mean = sum_rows(z) / z.shape[0]
+            centred = z - mean
+            var = sum_rows(centred * centred) / z.shape[0]
+        running = self.bn_running
+        running[f"mean{l}"], running[f"var{l}"] = self.batchnorm.update_running_stats(
+            running[f"mean{l}"], running[f"var{l}"], mean, var, self.bn_momentum
+        )
+
+    def _backward(self, dscores, caches):
+        _, act_backward = ACTIVATIONS[self.activation]
+        grads = {}
+        L = self.num_layers
+        dense_cache = caches[-1][0]
+        dh, grads[f"W{L}"], grads[f"b{L}"] = dense_backward(dscores, dense_cache)
+        for l in range(L - 1, 0, -1):
+            dense_cache, bn_cache, act_cache = caches[l - 1]
+            dz = act_backward(dh, act_cache)
+            if self.use_batchnorm:
+                dz, grads[f"gamma{l}"], grads[f"beta{l}"] = self.batchnorm.backward(dz, bn_cache)
+                dh, grads[f"W{l}"], _ = dense_backward(dz, dense_cache)
+            else:
+                dh, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dz, dense_cache)
+        return grads
+
+    # ------------------------------------------------------------------ eval mode
+    def scores(self, X):
+        """Class scores (m, num_classes) in eval mode (batch norm uses running averages)."""
+        X = self._input(X)
+        act_forward, _ = ACTIVATIONS[self.activation]
+        p, h = self.params, X
+        for l in range(1, self.num_layers):
+            if self.use_batchnorm:
+                z = self.batchnorm.inference(
+                    h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"],
+                    self.bn_running[f"mean{l}"], self.bn_running[f"var{l}"], self.bn_eps,
+                )
+            else:
+                z = h @ p[f"W{l}"]
+                z += p[f"b{l}"]
+            h, _ = act_forward(z)
+        L = self.num_layers
+        out = h @ p[f"W{L}"]
+        out += p[f"b{L}"]
+        return out
+
+    def predict(self, X):
+        """Predicted class (m,) int64 for each row of X, in eval mode."""
+        return self.scores(X).argmax(axis=1)
+
+    def accuracy(self, X, y):
+        """Fraction of rows of X whose predicted class equals y, in eval mode."""
+        X = self._input(X)
+        y = check_labels(y, X.shape[0], self.num_classes)
+        return float(np.mean(self.predict(X) == y))
