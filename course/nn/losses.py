@@ -9,8 +9,9 @@ import numpy as np
 
 from course.nn.checks import check_labels
 
-# exp(-80) is about 2e-35: clipping shifted scores there changes no probability
-# that float32 can tell from zero, and keeps exp() out of the slow denormal range.
+# exp(-80) is about 2e-35: clipping shifted scores there before exp() changes no
+# probability by a visible amount and keeps it out of float32's slow denormal
+# range. The loss itself uses the unclipped scores.
 _LOWEST_SHIFTED_SCORE = -80.0
 
 
@@ -26,8 +27,8 @@ def softmax_cross_entropy(scores, y):
     m, num_classes = scores.shape
     y = check_labels(y, m, num_classes)
     shifted = scores - scores.max(axis=1, keepdims=True)
-    np.maximum(shifted, _LOWEST_SHIFTED_SCORE, out=shifted)
-    probs = np.exp(shifted)
+    probs = np.maximum(shifted, _LOWEST_SHIFTED_SCORE)
+    np.exp(probs, out=probs)
     totals = probs.sum(axis=1, keepdims=True)
     rows = np.arange(m)
     loss = (np.log(totals).sum() - shifted[rows, y].sum()) / m

@@ -14,7 +14,10 @@ the next step on and recorded in `history.events`) or end the run with
 epoch to schedule(lr0, epoch); setting the learning rate by hand restarts it from
 the new value. The same rng seed gives the same History.
 
-A cost that turns NaN or infinite means the run has diverged: with
+A cost that turns NaN or infinite, or grows above `diverge_above` times the
+first step's cost (or times 1 if that was smaller; default 1000, None turns
+this off), means the run has
+diverged: with
 on_divergence="raise" (the default) the loop raises TrainingDiverged; with "stop"
 it ends the run with history.diverged = True and the message in stop_reason.
 
@@ -65,11 +68,12 @@ class Trainer:
     """Trains `model` with `optimizer` on (X, y); see the module docstring.
 
     eval_every: take train (and dev) accuracy every this many epochs and at the
-    end of each run; 0 never does.
+    end of each run; 0 never does. diverge_above: see the module docstring.
     """
 
     def __init__(self, model, optimizer, X, y, *, batch_size=64, X_dev=None, y_dev=None,
-                 schedule=None, callbacks=(), rng=None, on_divergence="raise", eval_every=1):
+                 schedule=None, callbacks=(), rng=None, on_divergence="raise", eval_every=1,
+                 diverge_above=1e3):
         if not (hasattr(optimizer, "step") and hasattr(optimizer, "learning_rate")):
             raise ValueError(f"optimizer must have step(params, grads) and learning_rate, got "
                              f"{optimizer!r}; use e.g. make_optimizer('adam', learning_rate=1e-3).")
@@ -90,6 +94,8 @@ class Trainer:
         self.rng = _as_rng(rng)
         self.on_divergence = check_choice("on_divergence", on_divergence, ("raise", "stop"))
         self.eval_every = int(eval_every)
+        self.diverge_above = None if diverge_above is None else float(diverge_above)
+        self._cost_limit = math.inf  # diverge_above times the first cost, once known
         self.iteration = 0  # steps taken
         self.epoch = 0  # epochs completed
         self.history = History()
@@ -123,9 +129,12 @@ class Trainer:
         self.iteration += 1
         self.history.costs.append(cost)
         self.history.learning_rates.append(learning_rate)
-        if not math.isfinite(cost):
+        if not (math.isfinite(cost) and cost <= self._cost_limit):
             self._diverge(cost, learning_rate)
             return cost
+        if self.iteration == 1 and self.diverge_above is not None:
+            # At least 1: a warm-started run whose first cost is near 0 may still wobble.
+            self._cost_limit = self.diverge_above * max(cost, 1.0)
         self.optimizer.step(self.model.params, grads)
         self._position = stop
         for callback in self.callbacks:
@@ -163,8 +172,9 @@ class Trainer:
             history.dev_accuracy.append(self.model.accuracy(self.X_dev, self.y_dev))
 
     def _diverge(self, cost, learning_rate):
+        what = "became" if not math.isfinite(cost) else f"grew from {self.history.costs[0]:.4g} to"
         message = (
-            f"the cost became {cost} at iteration {self.iteration} with learning rate "
+            f"the cost {what} {cost:.4g} at iteration {self.iteration} with learning rate "
             f"{learning_rate:g}: the learning rate is probably too high; try one 3 to 10 times "
             "smaller."
         )
@@ -183,8 +193,10 @@ class Trainer:
             return self.history
         self._stopped, self.history.stop_reason = False, None
         self._final_epoch = self.epoch + num_epochs
-        while self.epoch < self._final_epoch and not self._stopped:
-            self.step()
+        # A diverging run overflows on its way to NaN; the divergence message says it better.
+        with np.errstate(over="ignore", invalid="ignore"):
+            while self.epoch < self._final_epoch and not self._stopped:
+                self.step()
         return self.history
 
     def stop(self, reason):
