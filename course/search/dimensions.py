@@ -8,7 +8,7 @@ Interface (every dimension):
     sample(rng, size=None)  from_unit of uniform numbers drawn from rng.
     grid(n)               list of at most n values evenly spaced on the dimension's
                           own scale (endpoints included; all values for Choice).
-    narrow(values, margin=0.1, within=None)
+    narrow(values, margin=0.15, within=None)
                           a dimension of the same kind spanning `values` on its own
                           scale, padded by margin times this dimension's width on
                           each side, clipped to the bounds of `within` (default
@@ -94,7 +94,7 @@ class Dimension:
         u = np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, int(n))
         return self.from_unit(u).tolist()
 
-    def narrow(self, values, margin: float = 0.1, within: Dimension | None = None):
+    def narrow(self, values, margin: float = 0.15, within: Dimension | None = None):
         return self
 
     def plot_coordinates(self, values) -> np.ndarray:
@@ -158,7 +158,7 @@ class _Continuous(Dimension):
         t0, t1 = self._forward(self.low), self._forward(self.high)
         return (self._forward(np.asarray(x, dtype=float)) - t0) / (t1 - t0)
 
-    def narrow(self, values, margin=0.1, within=None):
+    def narrow(self, values, margin=0.15, within=None):
         """Bounds around values on the own scale, padded, clipped to within.
 
         >>> LogUniform(1e-4, 1.0).narrow([1e-3, 1e-2], margin=0.25)
@@ -328,7 +328,7 @@ class IntUniform(Dimension):
         """At most n distinct integers, evenly spaced on the own scale."""
         return list(dict.fromkeys(super().grid(n)))
 
-    def narrow(self, values, margin=0.1, within=None):
+    def narrow(self, values, margin=0.15, within=None):
         """Integers around values, padded on the own scale; at least two remain.
 
         >>> IntUniform(1, 100).narrow([40, 45], margin=0.05)

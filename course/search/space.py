@@ -60,12 +60,22 @@ def check_space(space) -> dict[str, Dimension]:
 
 
 def searched_names(space) -> list[str]:
-    """Names of the dimensions that vary (everything but constants), in order."""
+    """Names of the dimensions that vary (everything but constants), in order.
+
+    >>> from course.search import Choice, Uniform
+    >>> searched_names({"x": Uniform(0, 1), "batch_size": 64, "activation": Choice(["relu"])})
+    ['x', 'activation']
+    """
     return [name for name, dim in check_space(space).items() if not isinstance(dim, Fixed)]
 
 
 def configs_from_unit(space, unit) -> list[dict]:
-    """Map rows of numbers in [0, 1] to configs, one column per searched dimension."""
+    """Map rows of numbers in [0, 1] to configs, one column per searched dimension.
+
+    >>> from course.search import Choice
+    >>> configs_from_unit({"activation": Choice(["relu", "tanh"]), "reg": 0.0}, [[0.2], [0.7]])
+    [{'activation': 'relu', 'reg': 0.0}, {'activation': 'tanh', 'reg': 0.0}]
+    """
     dims = check_space(space)
     names = searched_names(dims)
     unit = np.asarray(unit, dtype=float)
