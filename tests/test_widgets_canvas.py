@@ -76,3 +76,22 @@ def test_refreshes_from_several_threads_never_fail():
     assert errors == []
     assert canvas.render_count == 15
     assert decode(canvas.png).shape == (75, 100, 3)
+
+
+def test_blitted_refresh_matches_a_full_draw():
+    canvas, line = make_canvas()
+    text = canvas.figure.axes[0].text(0.1, 0.5, "start")
+    canvas.animate(line, text)
+    canvas.refresh()  # full draw, caches the background
+    with canvas.lock:
+        line.set_data([0, 1], [0.8, 0.2])
+        text.set_text("moved")
+    canvas.refresh()  # background + the two artists
+    blitted = decode(canvas.png)
+    for artist in (line, text):
+        artist.set_animated(False)
+    full = decode(figure_to_png(canvas.figure))
+    # same picture up to antialiasing where the line crosses other artists
+    assert np.mean(np.abs(blitted.astype(int) - full.astype(int)) > 40) < 0.002
+    # and the old line position is gone (no trail left from the first frame)
+    assert np.array_equal(blitted[-15:-10, 30:70], full[-15:-10, 30:70])

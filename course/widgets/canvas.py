@@ -19,9 +19,14 @@ single trailing refresh draws the latest state `min_interval` after the previous
 so a stream of updates never queues up but its last state is always shown.
 `flush()` waits for that trailing refresh (tests and benchmarks use it).
 
-Drawing a small figure costs about 20-30 ms, so keep figures small, keep one per
-demo, and update artists (`set_data`, `set_offsets`, `set_array`) instead of clearing
-axes. `figure_to_png` is the same rendering without ipywidgets.
+Drawing a small figure costs about 20-60 ms (log axes and many tick labels cost the
+most), so keep figures small, keep one per demo, and update artists (`set_data`,
+`set_offsets`, `set_array`) instead of clearing axes. Blitting makes a refresh
+cost a few ms: `canvas.animate(line, marker, text)` marks the artists that change;
+everything else (axes, ticks, labels, fixed curves) is drawn once, kept as a
+background and reused. Call `canvas.invalidate()` after changing anything that is
+not animated (limits, titles, a redrawn axes) so the next refresh draws it all again.
+`figure_to_png` is the same rendering without ipywidgets.
 """
 
 from __future__ import annotations
@@ -48,6 +53,11 @@ def figure_to_png(figure, *, compress_level=1):
     if not isinstance(canvas, FigureCanvasAgg):
         canvas = FigureCanvasAgg(figure)
     canvas.draw()
+    return _encode(canvas, compress_level)
+
+
+def _encode(canvas, compress_level=1):
+    """The Agg canvas's current pixels as PNG bytes."""
     width, height = canvas.get_width_height(physical=True)
     rgba = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     out = io.BytesIO()
@@ -76,6 +86,21 @@ class FigureImage:
         self._timer = None  # the pending trailing refresh, if any
         self._latest_timer = None  # kept until it has drawn, for flush()
         self._timer_lock = threading.Lock()
+        self._animated = []  # artists redrawn on every refresh over the cached background
+        self._background = None
+
+    def animate(self, *artists):
+        """Blit these artists: redraw only them over a cached picture of the rest."""
+        with self.lock:
+            for artist in artists:
+                artist.set_animated(True)
+                self._animated.append(artist)
+            self._background = None
+
+    def invalidate(self):
+        """Draw everything again at the next refresh (after a non-animated change)."""
+        with self.lock:
+            self._background = None
 
     @property
     def png(self):
@@ -117,9 +142,23 @@ class FigureImage:
             self._timer = None
         self._draw()
 
+    def _render(self):
+        if not self._animated:
+            return figure_to_png(self.figure)
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw()  # Agg leaves animated artists out of a full draw
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible() and artist.figure is not None:
+                self.figure.draw_artist(artist)
+        return _encode(canvas)
+
     def _draw(self):
         with self.lock:
-            png = figure_to_png(self.figure)
+            png = self._render()
             self.render_count += 1
             with self._timer_lock:
                 self._last_draw = time.monotonic()
