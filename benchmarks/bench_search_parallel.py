@@ -1,0 +1,198 @@
+"""Pandas or caviar, measured: 8 digits-training trials serially, on a process pool of
+2 workers, and on a Dask LocalCluster of 2 workers.
+
+    python benchmarks/bench_search_parallel.py [--repeats N] [--no-write]
+
+Workload: the shared network 64-64-64-10 on the 8x8 digits, batch 64, Adam,
+10 epochs, one trial per learning rate on an 8-point log grid, run through
+course.search.run_trials with course.search.digits_objectives.train_digits.
+Every process uses one BLAS thread (set below before NumPy loads, and again by
+the pool's initializer), so the serial run and each worker use one core.
+
+Reported, as the median (and the minimum) of --repeats interleaved runs:
+  - serial time, warm pool time and speedup; a cold pool (started, used, shut
+    down inside the timing) as well;
+  - Dask time on a started cluster, and its overhead per trial against the pool;
+  - the bare cost per trial of each runner with a trivial objective (64 trials).
+The three runners must return identical scores; the script stops if not.
+The table goes into benchmarks/README.md between this script's own markers.
+"""
+
+import os
+
+# One BLAS/OpenMP thread per process, before NumPy is imported (spawned Dask
+# workers inherit these variables; forked pool workers inherit the loaded library,
+# which course.search.process_pool limits with threadpoolctl).
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import re  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from course.search import LogUniform, grid_configs, process_pool, run_trials  # noqa: E402
+from course.search.digits_objectives import train_digits  # noqa: E402
+from course.search.toy_objectives import bowl  # noqa: E402
+
+README = Path(__file__).with_name("README.md")
+MARK_START = "<!-- bench_search_parallel:start -->"
+MARK_END = "<!-- bench_search_parallel:end -->"
+WORKLOAD = {"hidden_dims": (64, 64, 64), "batch_size": 64, "optimizer": "adam",
+            "num_epochs": 10}
+TRAINING = grid_configs({"learning_rate": LogUniform(1e-4, 1e-2), **WORKLOAD}, 8)
+TRIVIAL = [{"x": 0.1 * i, "y": 0.0} for i in range(64)]
+TARGET_SPEEDUP = 1.7
+
+
+def timed(objective, configs, executor):
+    start = time.perf_counter()
+    table = run_trials(objective, configs, seed=0, executor=executor, progress=False)
+    return time.perf_counter() - start, table
+
+
+def cold_pool_run():
+    start = time.perf_counter()
+    with process_pool(2, threads_per_worker=1) as pool:
+        run_trials(train_digits, TRAINING, seed=0, executor=pool, progress=False)
+    return time.perf_counter() - start
+
+
+def machine():
+    info = Path("/proc/cpuinfo")
+    found = re.search(r"^model name\s*:\s*(.+)$", info.read_text() if info.exists() else "",
+                      re.MULTILINE)
+    model = found.group(1).strip() if found else platform.processor() or "unknown CPU"
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"{cores} cores ({model}), Python {platform.python_version()}, "
+            f"NumPy {np.__version__}")
+
+
+def measure(repeats):
+    from distributed import Client, LocalCluster
+
+    samples = {k: [] for k in ("serial", "pool", "cold pool", "dask",
+                               "trivial serial", "trivial pool", "trivial dask")}
+    trial_seconds = {"serial": [], "pool": [], "dask": []}
+    start = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=None)
+    client = Client(cluster)
+    cluster_start = time.perf_counter() - start
+    pool = process_pool(2, threads_per_worker=1)
+    try:
+        dask = client.get_executor()
+        reference = None
+        for executor in (None, pool, dask):  # warm-up: imports and data in every worker
+            _, table = timed(train_digits, TRAINING, executor)
+            scores = table.scores.tolist()
+            if reference is not None and scores != reference:
+                raise SystemExit(f"results differ between runners: {scores} != {reference}")
+            reference = scores
+        for r in range(repeats):
+            for name, executor in (("serial", None), ("pool", pool), ("dask", dask)):
+                seconds, table = timed(train_digits, TRAINING, executor)
+                if table.scores.tolist() != reference:
+                    raise SystemExit(f"{name} gave other scores in repeat {r}")
+                samples[name].append(seconds)
+                trial_seconds[name] += [t.seconds for t in table]
+                samples[f"trivial {name}"].append(timed(bowl, TRIVIAL, executor)[0])
+            samples["cold pool"].append(cold_pool_run())
+            print(f"repeat {r + 1}/{repeats}: " + ", ".join(
+                f"{k} {v[-1]:.3f} s" for k, v in samples.items()), flush=True)
+    finally:
+        pool.shutdown()
+        client.close()
+        cluster.close()
+    return samples, trial_seconds, cluster_start, reference
+
+
+def table(samples, trial_seconds, cluster_start, best_scores, load_before, load_after,
+          repeats):
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    low = {k: min(v) for k, v in samples.items()}
+    n, n_trivial = len(TRAINING), len(TRIVIAL)
+    speedup, speedup_best = med["serial"] / med["pool"], low["serial"] / low["pool"]
+    verdict = "meets" if speedup >= TARGET_SPEEDUP else "misses"
+    per_trial = {k: 1e3 * statistics.mean(v) for k, v in trial_seconds.items()}
+    lines = [
+        f"Measured {datetime.date.today().isoformat()} on {machine()}. "
+        f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after: "
+        "the 2 cores were shared with other work, so treat the figures as rough.",
+        "",
+        f"Workload: {n} trials of digits 64-64-64-10, batch 64, Adam, 10 epochs "
+        f"(learning rates 1e-4 to 1e-2 on a log grid; best dev accuracy "
+        f"{max(best_scores):.3f}); one BLAS thread per process; median (min) of "
+        f"{repeats} interleaved repeats. Serial, pool and Dask gave identical scores.",
+        "",
+        "| runner | 8 trials, s | speedup vs serial | mean trial, ms | per-trial overhead |",
+        "|---|---|---|---|---|",
+        f"| serial | {med['serial']:.3f} ({low['serial']:.3f}) | 1.00 | "
+        f"{per_trial['serial']:.0f} | {1e3 * med['trivial serial'] / n_trivial:.3f} ms |",
+        f"| process pool, 2 workers (started) | {med['pool']:.3f} ({low['pool']:.3f}) | "
+        f"{speedup:.2f} ({speedup_best:.2f}) | {per_trial['pool']:.0f} | "
+        f"{1e3 * med['trivial pool'] / n_trivial:.3f} ms |",
+        f"| process pool, 2 workers (cold: start + run + shut down) | "
+        f"{med['cold pool']:.3f} ({low['cold pool']:.3f}) | "
+        f"{med['serial'] / med['cold pool']:.2f} | - | - |",
+        f"| Dask LocalCluster, 2 workers x 1 thread (started) | "
+        f"{med['dask']:.3f} ({low['dask']:.3f}) | {med['serial'] / med['dask']:.2f} | "
+        f"{per_trial['dask']:.0f} | {1e3 * med['trivial dask'] / n_trivial:.3f} ms |",
+        "",
+        f"- Process pool against serial: speedup {speedup:.2f} on the medians "
+        f"({speedup_best:.2f} on the best runs), which {verdict} the target of "
+        f"{TARGET_SPEEDUP} on 2 cores.",
+        f"- Dask against the pool: {1e3 * (med['dask'] - med['pool']) / n:+.1f} ms per "
+        f"training trial (wall time difference / {n}); with a trivial objective "
+        f"{1e3 * (med['trivial dask'] - med['trivial pool']) / n_trivial:+.2f} ms per trial. "
+        f"Starting the cluster took {cluster_start:.2f} s (not in the timings).",
+        "- 'mean trial' is the wall time inside one trial: above the serial figure, the "
+        "two workers slowed each other (shared caches, memory bandwidth, other load).",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme(text):
+    """Replace this script's section of benchmarks/README.md, leaving the rest alone."""
+    section = f"{MARK_START}\n{text}\n{MARK_END}"
+    old = README.read_text() if README.exists() else "# Benchmarks\n"
+    if MARK_START in old and MARK_END in old:
+        head, rest = old.split(MARK_START, 1)
+        new = head + section + rest.split(MARK_END, 1)[1]
+    else:
+        new = (old.rstrip("\n") + "\n\n## course.search: trials in parallel\n\n"
+               "Written by `python benchmarks/bench_search_parallel.py`.\n\n" + section + "\n")
+    README.write_text(new)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="bench_search_parallel.py",
+        description="8 digits trials: serial vs process pool vs Dask (see the docstring).")
+    parser.add_argument("--repeats", type=int, default=15,
+                        help="interleaved timed runs of each runner (default 15)")
+    parser.add_argument("--no-write", action="store_true",
+                        help="only print the table; leave benchmarks/README.md alone")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    options = parse_args(argv)
+    load_before = os.getloadavg()[0]
+    samples, trial_seconds, cluster_start, scores = measure(options.repeats)
+    report = table(samples, trial_seconds, cluster_start, scores, load_before,
+                   os.getloadavg()[0], options.repeats)
+    print(report)
+    if options.no_write:
+        return
+    write_readme(report)
+    print(f"wrote {README}")
+
+
+if __name__ == "__main__":
+    main()
