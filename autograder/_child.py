@@ -1,0 +1,150 @@
+"""The harness that runs student code, inside the sandboxed child process.
+
+It is copied next to a tripwired copy of ``course`` and started as
+``python -I -S -B _child.py LIBDIR SITEDIR...``. It reads one JSON job from stdin, lowers
+its own resource limits, runs the setup cells, the student's answer cells, the probes and
+the visible test cells, and writes one JSON event per line to the result channel (the
+original stdout). Student output goes to /dev/null. It never sees reference answers:
+everything it writes is data that the parent judges. It imports only the standard
+library and NumPy, and nothing from ``autograder``.
+"""
+
+import base64
+import json
+import os
+import sys
+import time
+import traceback
+
+
+def _apply_limits(limits):
+    import resource
+
+    for name, value in limits.items():
+        which = getattr(resource, name)
+        resource.setrlimit(which, (int(value), int(value)))
+
+
+def _describe(exc, filename_prefix="<cell "):
+    """Type, message and the line of the student's cell where ``exc`` happened."""
+    line = None
+    cell = None
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.startswith(filename_prefix):
+            cell = frame.f_code.co_filename[len(filename_prefix):-1]
+            line = lineno
+    message = str(exc)
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return {"type": type(exc).__name__, "message": message, "cell": cell, "line": line}
+
+
+class _IPythonStub:
+    """Enough of ``get_ipython()`` for magics such as %matplotlib to be no-ops."""
+
+    def __init__(self):
+        self.ast_transformers = []
+        self.input_transformers_post = []
+        self.input_transformers_cleanup = []
+        self.user_ns = {}
+
+    def run_line_magic(self, *args, **kwargs):
+        return None
+
+    def run_cell_magic(self, *args, **kwargs):
+        return None
+
+    def system(self, *args, **kwargs):
+        return None
+
+    def getoutput(self, *args, **kwargs):
+        return []
+
+
+def main():
+    libdir, *sitedirs = sys.argv[1:]
+    sys.path[:0] = [libdir]
+    sys.path.extend(sitedirs)
+    job = json.loads(sys.stdin.read())
+    _apply_limits(job["limits"])
+
+    # The result channel is a private copy of stdout; fds 1 and 2 now lead nowhere, so
+    # nothing the student prints (from Python or C) can mix with the results.
+    channel = os.fdopen(os.dup(1), "w", buffering=1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    sys.stdout = open(os.devnull, "w")
+    sys.stderr = open(os.devnull, "w")
+
+    def emit(**event):
+        channel.write(json.dumps(event) + "\n")
+        channel.flush()
+
+    import _autograder_tripwire as tripwire
+    import numpy as np
+
+    def decode(arg):
+        if isinstance(arg, dict) and "__rng__" in arg:
+            return np.random.default_rng(arg["__rng__"])
+        if isinstance(arg, dict) and "__array__" in arg:
+            return np.asarray(arg["__array__"], dtype=float)
+        return arg
+
+    def encode(value):
+        array = np.asarray(value, dtype=float)
+        if array.size > job["max_values"]:
+            raise ValueError(f"returned {array.size} values, far more than asked for")
+        data = np.ascontiguousarray(array, dtype="<f8").tobytes()
+        return {"shape": list(array.shape), "b64": base64.b64encode(data).decode("ascii")}
+
+    namespace = {"__name__": "__main__", "get_ipython": _IPythonStub}
+    emit(event="ready")
+    for kind in ("setup", "answer"):
+        for cell_id, source in job[kind]:
+            try:
+                exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
+                emit(event="cell", kind=kind, id=cell_id, error=None)
+            except BaseException as exc:  # the student's cell may raise anything
+                emit(event="cell", kind=kind, id=cell_id, error=_describe(exc))
+    emit(event="cells_done")
+
+    current = None
+    for probe in job["probes"]:
+        if probe["function"] != current:
+            current = probe["function"]
+            emit(event="function", name=current)
+        del tripwire.hits[:]
+        start = time.perf_counter()
+        value = error = None
+        try:
+            function = namespace.get(probe["function"])
+            if not callable(function):
+                raise NameError(f"name {probe['function']!r} is not defined")
+            result = function(*[decode(arg) for arg in probe["args"]])
+            value = encode(result)
+        except BaseException as exc:
+            error = _describe(exc)
+        emit(
+            event="probe",
+            label=probe["label"],
+            value=value,
+            error=error,
+            tripwire=sorted(set(tripwire.hits)),
+            seconds=time.perf_counter() - start,
+        )
+
+    for cell_id, source in job["visible"]:
+        emit(event="visible_start", id=cell_id)
+        try:
+            exec(compile(source, f"<cell {cell_id}>", "exec"), namespace)
+            emit(event="visible", id=cell_id, error=None)
+        except BaseException as exc:
+            emit(event="visible", id=cell_id, error=_describe(exc))
+    emit(event="done")
+    channel.close()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""The instructor's command line: ``autograder COMMAND [...] [--course DIR]``.
+
+release   write student versions (refuses if solution or hidden-check text would leak)
+collect   place a folder or zip of student notebooks into submitted/
+grade     grade in parallel, in sandboxed processes; one status line per student
+feedback  one HTML page per student
+export    CSV of student, assignment, score, max_score, status
+report    a self-contained HTML class report
+
+Exit status: 0 when the command ran (even if some submissions ended in an error),
+1 when it could not run (bad course folder, unknown assignment, unreadable zip...),
+2 for a malformed command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_COURSE = Path(__file__).resolve().parent.parent / "assignments"
+
+
+class CommandError(Exception):
+    """A problem the instructor can fix; printed as one sentence."""
+
+
+def _course(args) -> Path:
+    course = Path(args.course).expanduser().resolve()
+    if not course.is_dir():
+        raise CommandError(f"the course folder {course} does not exist (pass --course DIR)")
+    if not (course / "source").is_dir():
+        raise CommandError(f"{course} has no source/ folder, so it is not an nbgrader course")
+    return course
+
+
+def _assignment(course: Path, name: str) -> str:
+    from autograder.spec import UnknownAssignment, load
+
+    try:
+        load(name)
+    except UnknownAssignment as exc:
+        raise CommandError(str(exc)) from None
+    if not (course / "source" / name).is_dir():
+        raise CommandError(f"assignment {name!r} has no folder {course / 'source' / name}")
+    return name
+
+
+def cmd_release(args) -> int:
+    from autograder.release import ReleaseRefused, release
+    from autograder.spec import available
+
+    course = _course(args)
+    names = args.names or [n for n in available() if (course / "source" / n).is_dir()]
+    for name in names:
+        _assignment(course, name)
+    try:
+        for folder in release(course, names):
+            print(f"released {folder.name}: {folder}")
+    except ReleaseRefused as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from autograder.collect import CollectError, collect
+
+    course = _course(args)
+    name = _assignment(course, args.assignment)
+    try:
+        outcome = collect(Path(args.path), course, name)
+    except CollectError as exc:
+        raise CommandError(str(exc)) from None
+    for student, note in outcome.placed:
+        print(f"{student}: {note}")
+    for item, reason in outcome.skipped:
+        print(f"not placed: {item}: {reason}")
+    print(f"placed {len(outcome.placed)} submission(s), could not place {len(outcome.skipped)}")
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from autograder.grading import grade_class
+
+    course = _course(args)
+    name = _assignment(course, args.name)
+    if args.workers < 1 or args.timeout <= 0:
+        raise CommandError("--workers must be at least 1 and --timeout positive")
+    try:
+        results = grade_class(
+            course, name, students=args.student, workers=args.workers, timeout=args.timeout,
+            force=args.force, isolation=args.isolation, progress=not args.quiet,
+        )
+    except LookupError as exc:
+        raise CommandError(str(exc).strip("'\"")) from None
+    errors = sum(r["status"] != "graded" for r in results)
+    print(f"{name}: {len(results)} submission(s), {errors} need a person (status error)")
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from autograder.feedback import write_feedback
+
+    course = _course(args)
+    name = _assignment(course, args.name)
+    pages = write_feedback(course, name)
+    if not pages:
+        raise CommandError(f"nothing is graded for {name} yet: run autograder grade {name}")
+    for page in pages:
+        print(page)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from autograder.export import export_csv
+
+    course = _course(args)
+    output = Path(args.output) if args.output else course / "grades.csv"
+    rows = export_csv(course, output)
+    print(f"wrote {rows} row(s) to {output}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from autograder.report import write_report
+
+    course = _course(args)
+    name = _assignment(course, args.name)
+    path = write_report(course, name)
+    print(f"wrote {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    def command(name, func, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--course", default=str(DEFAULT_COURSE),
+                       help="the nbgrader course folder (default: the project's assignments/)")
+        p.set_defaults(func=func)
+        return p
+
+    p = command("release", cmd_release, "write student versions to DIR/release/NAME/")
+    p.add_argument("names", nargs="*", metavar="NAME")
+    p = command("collect", cmd_collect, "place student notebooks into DIR/submitted/")
+    p.add_argument("path", metavar="PATH", help="a folder or a .zip of student notebooks")
+    p.add_argument("--assignment", required=True, metavar="NAME")
+    p = command("grade", cmd_grade, "grade submissions in sandboxed processes")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--student", action="append", metavar="ID", help="grade only this student")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="wall-clock budget per submission (default 30)")
+    p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
+    p.add_argument("--isolation", choices=("auto", "root", "userns", "plain"), default="auto",
+                   help="sandbox level (default: the strongest available)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
+    p.add_argument("name", metavar="NAME")
+    p = command("export", cmd_export, "write a CSV of every student's scores")
+    p.add_argument("--output", metavar="FILE", help="default: DIR/grades.csv")
+    p = command("report", cmd_report, "write an HTML class report to DIR/reports/NAME.html")
+    p.add_argument("name", metavar="NAME")
+    return top
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except CommandError as exc:
+        print(f"autograder: error: {exc}", file=sys.stderr)
+        return 1
+    except (FileNotFoundError, RuntimeError, ValueError) as exc:
+        print(f"autograder: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Keep nbgrader's gradebook in step with the grader's results, through nbgrader's own API.
+
+For every graded submission the visible test cell of each task (a grade cell in nbgrader's
+terms) gets ``auto_score`` = the hidden checks' points earned for that task, so
+formgrader, ``nbgrader export`` and ``autograder export`` show the same totals. Only the
+trusted parent touches the gradebook; student code never runs while it is open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from autograder.spec import Assignment
+
+
+def _venv_on_path():
+    """nbgrader runs the ``alembic`` program when it creates gradebook.db."""
+    bindir = os.path.dirname(sys.executable)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def config(course: Path):
+    """nbgrader's configuration for ``course``: its nbgrader_config.py, rooted at ``course``."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    cfg = Config()
+    if (course / "nbgrader_config.py").exists():
+        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
+    cfg.CourseDirectory.root = str(course.resolve())
+    return cfg
+
+
+def api(course: Path):
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    _venv_on_path()
+    cfg = config(course)
+    return NbGraderAPI(coursedir=CourseDirectory(config=cfg), config=cfg)
+
+
+def generate(course: Path, name: str) -> None:
+    """nbgrader's generate_assignment (writes release/NAME and the gradebook's cells)."""
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        outcome = api(course).generate_assignment(name, force=True, create=True)
+    if not outcome.get("success"):
+        log = (outcome.get("error") or outcome.get("log") or "").strip().splitlines()
+        raise RuntimeError(f"nbgrader could not generate {name}: {log[-1] if log else '?'}")
+
+
+def _open(course: Path):
+    from nbgrader.api import Gradebook
+
+    _venv_on_path()
+    return Gradebook(f"sqlite:///{course.resolve() / 'gradebook.db'}")
+
+
+def ensure_assignment(course: Path, name: str) -> None:
+    """Make sure the gradebook knows ``name`` (generating it, as nbgrader would, if not)."""
+    from nbgrader.api import MissingEntry
+
+    with _open(course) as gb:
+        try:
+            gb.find_assignment(name)
+            return
+        except MissingEntry:
+            pass
+    from autograder.release import release
+
+    release(course, [name])
+
+
+def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
+    """Write each result's per-task points into the gradebook as auto scores."""
+    from nbgrader.api import MissingEntry
+
+    notebook_id = Path(assignment.notebook).stem
+    with warnings.catch_warnings(), _open(course) as gb:
+        # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings.
+        warnings.simplefilter("ignore")
+        for result in results:
+            student = result["student"]
+            gb.update_or_create_student(student)
+            try:
+                gb.find_submission(assignment.name, student)
+            except MissingEntry:
+                gb.add_submission(assignment.name, student)
+            for task in assignment.tasks:
+                earned = sum(
+                    c["earned"] for c in result.get("checks", []) if c["function"] == task.function
+                )
+                grade = gb.find_grade(task.test_cell, notebook_id, assignment.name, student)
+                grade.auto_score = float(earned)
+                grade.manual_score = None
+            gb.db.commit()
+
+
+def students(course: Path) -> list[str]:
+    """Students the gradebook knows (empty if there is no gradebook yet)."""
+    if not (course / "gradebook.db").exists():
+        return []
+    with _open(course) as gb:
+        return sorted(s.id for s in gb.students)

@@ -1,0 +1,402 @@
+"""Grade submissions: run each in a sandboxed child, judge its numbers in this process.
+
+For one submission (:func:`grade_submission`):
+
+1. hash the file and derive the seed from the hash (same file -> same seed -> same score);
+2. take the answer cells from the submission by grade_id, the setup and visible test cells
+   from the source notebook (:mod:`autograder.notebook`);
+3. start a child (:mod:`autograder.sandbox`) that runs setup + answers, then the probes,
+   function by function, then the visible tests, streaming one event per result;
+4. if the child hangs or dies inside one function, that function's remaining probes fail
+   and a fresh child carries on with the next function, within the submission's budget;
+5. judge every check against the probe outputs (plain float arrays) here, in the parent.
+
+The class run (:func:`grade_class`) grades submissions in parallel threads (each waits on
+its own child process), writes each result atomically, then mirrors the scores into
+nbgrader's gradebook.
+"""
+
+from __future__ import annotations
+
+import base64
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from autograder import ledger, notebook, sandbox, tripwire
+from autograder.spec import Assignment, Verdict, load
+
+MAX_VALUES = 10**6
+
+
+@dataclass
+class Run:
+    """Everything that stays the same for every submission of one grading run."""
+
+    course: Path
+    assignment: Assignment
+    source: notebook.SourceNotebook
+    sandbox: sandbox.Sandbox
+    lib_template: Path
+    limits: sandbox.Limits
+    timeout: float
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
+                memory_bytes: int = 2 * 2**30) -> Run:
+        assignment = load(name)
+        path = course / "source" / name / assignment.notebook
+        if not path.exists():
+            raise FileNotFoundError(f"the source notebook {path} does not exist")
+        source = notebook.SourceNotebook.load(path)
+        for task in assignment.tasks:
+            for gid in (task.function, task.test_cell):
+                if gid not in source.cells:
+                    raise ValueError(f"the source notebook has no cell with grade_id {gid!r}")
+            if abs(source.points(task.test_cell) - task.points) > 1e-9:
+                raise ValueError(
+                    f"cell {task.test_cell} is worth {source.points(task.test_cell)} points "
+                    f"in the source notebook but its hidden checks add up to {task.points}"
+                )
+        template = Path(tempfile.mkdtemp(prefix="autograder-lib-"))
+        targets = [t for task in assignment.tasks for t in task.tripwires]
+        warnings = tripwire.build_copy("course", targets, template)
+        limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
+        box = sandbox.detect(course, isolation)
+        return cls(course, assignment, source, box, template, limits, timeout, warnings)
+
+    def close(self):
+        import shutil
+
+        shutil.rmtree(self.lib_template, ignore_errors=True)
+
+
+def _decode(value) -> np.ndarray:
+    shape = [int(n) for n in value["shape"]]
+    data = base64.b64decode(value["b64"], validate=True)
+    array = np.frombuffer(data, dtype="<f8").astype(float)
+    return array.reshape(shape)
+
+
+def _failure_message(function: str, error: dict, missing: bool) -> str:
+    kind = error.get("type", "")
+    if error.get("tripwire"):
+        names = ", ".join(sorted(set(error["tripwire"])))
+        return (f"your answer calls course's own implementation ({names}), which is switched "
+                f"off while grading: write the computation yourself")
+    if missing:
+        return f"your notebook has no answer cell for {function}"
+    if kind == "timeout":
+        return f"{function} did not return within the time budget (an endless loop?)"
+    if kind == "crash":
+        return f"the grading process stopped while running {function} ({error['message']})"
+    if kind == "NotImplementedError":
+        return f"{function} still raises NotImplementedError: replace it with your code"
+    if kind == "NameError" and function in error.get("message", ""):
+        return f"your answer cell does not define a function called {function}"
+    if kind == "MemoryError":
+        return f"{function} ran out of memory"
+    where = f" (line {error['line']} of your cell)" if error.get("line") else ""
+    return f"{function} raised {kind}: {error.get('message', '')}{where}"
+
+
+@dataclass
+class _Session:
+    """Bookkeeping while one submission's children run."""
+
+    outputs: dict[str, dict] = field(default_factory=dict)
+    cell_errors: list[dict] = field(default_factory=list)
+    visible: dict[str, dict] = field(default_factory=dict)
+    incidents: list[str] = field(default_factory=list)
+    flags: list[dict] = field(default_factory=list)
+
+
+def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Session:
+    state = _Session()
+    setup = [(gid, run.source.code(gid)) for gid in run.assignment.setup_cells]
+    visible_ids = [task.test_cell for task in run.assignment.tasks]
+    pending = [fn for fn in probes_by_fn if probes_by_fn[fn]]
+    first = True
+    while True:
+        todo_visible = [gid for gid in visible_ids if gid not in state.visible]
+        if not pending and not todo_visible:
+            break
+        if time.monotonic() >= deadline:
+            state.incidents.append(f"timeout after {run.timeout:g} s")
+            break
+        job = {
+            "setup": setup,
+            "answer": answers,
+            "probes": [p for fn in pending for p in probes_by_fn[fn]],
+            "visible": [(gid, run.source.code(gid)) for gid in todo_visible],
+            "max_values": MAX_VALUES,
+        }
+        child = sandbox.Child(run.sandbox, job, run.lib_template, run.limits)
+        phase, current, step_deadline = "cells", None, deadline
+        expected = {p["label"] for p in job["probes"]}
+        ended = None
+        try:
+            while True:
+                event = child.next_event(step_deadline)
+                if event is None:
+                    break
+                kind = event.get("event")
+                if kind == "cell" and first and event.get("error"):
+                    state.cell_errors.append({"cell": event.get("id"), **event["error"]})
+                    if event["error"].get("type") == "MemoryError":
+                        state.incidents.append("memory limit exceeded")
+                elif kind == "ready":
+                    pass
+                elif kind == "cells_done":
+                    phase = "probes"
+                elif kind == "function" and event.get("name") in pending:
+                    current = event["name"]
+                    left = max(len(pending), 1)
+                    budget = max((deadline - time.monotonic()) / left, 1.0)
+                    step_deadline = min(deadline, time.monotonic() + budget)
+                elif kind == "probe" and event.get("label") in expected:
+                    label = event["label"]
+                    state.outputs[label] = event
+                    fn = label.split(":", 1)[0]
+                    if all(p["label"] in state.outputs for p in probes_by_fn.get(fn, ())):
+                        if fn in pending:
+                            pending.remove(fn)
+                elif kind == "visible_start":
+                    phase, step_deadline = "visible", deadline
+                elif kind == "visible" and event.get("id") in visible_ids:
+                    state.visible[event["id"]] = event
+                elif kind == "done":
+                    phase = "done"
+                else:
+                    if {"kind": "tampering", "detail": _CHANNEL} not in state.flags:
+                        state.flags.append({"kind": "tampering", "detail": _CHANNEL})
+        except TimeoutError:
+            child.kill()
+            ended = "timeout"
+        how = child.finish()
+        if child.flooded:
+            ended = "flood"
+        first = False
+        if phase == "done":
+            break
+        reason = {
+            "timeout": f"timeout after {run.timeout:g} s",
+            "flood": "the notebook flooded the grader's channel",
+        }.get(ended, f"the grading process ended early ({how or 'exit code 0'})")
+        if ended is None and how == "":
+            reason = "the notebook ended the grading process early (exit code 0)"
+        if phase == "cells":
+            state.incidents.append(reason + " while running the notebook's cells")
+            _fail(state, [p for fn in pending for p in probes_by_fn[fn]], ended, reason)
+            break
+        elif phase == "probes" and current is not None:
+            state.incidents.append(f"{reason} in {current}")
+            _fail(state, probes_by_fn[current], ended, reason)
+            pending = [fn for fn in pending if fn != current]
+        else:
+            for gid in todo_visible:
+                state.visible.setdefault(gid, {"error": {"type": "unfinished", "message": reason}})
+            if phase == "probes":  # died before announcing a function
+                _fail(state, [p for fn in pending for p in probes_by_fn[fn]], ended, reason)
+                state.incidents.append(reason)
+                pending = []
+            break
+    for gid in visible_ids:
+        state.visible.setdefault(gid, {"error": {"type": "unfinished", "message": "not run"}})
+    return state
+
+
+_CHANNEL = "unexpected output on the grader's result channel"
+
+
+def _fail(state: _Session, probes, ended, reason):
+    kind = "timeout" if ended == "timeout" else "crash"
+    for probe in probes:
+        state.outputs.setdefault(
+            probe["label"],
+            {"value": None, "error": {"type": kind, "message": reason}, "tripwire": []},
+        )
+
+
+def _judge(run: Run, state: _Session, missing: list[str], made: dict) -> list[dict]:
+    checks = []
+    for task in run.assignment.tasks:
+        for check in task.checks:
+            labels = [f"{task.function}:{name}" for name in check.probes]
+            values, error, hits = {}, None, []
+            for label, short in zip(labels, check.probes, strict=True):
+                event = state.outputs.get(label, {"error": {"type": "crash", "message": "lost"}})
+                hits += event.get("tripwire") or []
+                if event.get("error") or not isinstance(event.get("value"), dict):
+                    error = event.get("error") or {"type": "crash", "message": "no value"}
+                    break
+                try:
+                    values[short] = _decode(event["value"])
+                except (ValueError, TypeError, KeyError):
+                    error = {"type": "ValueError", "message": "unreadable values"}
+                    break
+            if error is not None:
+                verdict = Verdict(False, _failure_message(
+                    task.function, dict(error, tripwire=hits), task.function in missing))
+            else:
+                try:
+                    verdict = check.judge(values, made[task.function])
+                except Exception:  # odd shapes or types that a judge did not foresee
+                    verdict = Verdict(False, "the returned values have an unexpected shape "
+                                             "or type for this check")
+                if not verdict.passed and hits:  # it caught the tripwire and carried on
+                    verdict = Verdict(False, _failure_message(
+                        task.function, {"tripwire": hits}, False))
+            checks.append({
+                "function": task.function,
+                "check": check.name,
+                "points": check.points,
+                "earned": check.points if verdict.passed else 0.0,
+                "passed": bool(verdict.passed),
+                "message": "" if verdict.passed else verdict.message,
+            })
+    return checks
+
+
+def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
+    """Grade one notebook; always returns a result (never raises for the student's code)."""
+    started = time.monotonic()
+    digest = ledger.sha256_file(path)
+    seed = ledger.seed_for(digest, run.assignment.name)
+    result = {
+        "student": student,
+        "assignment": run.assignment.name,
+        "version": run.assignment.version,
+        "submission": str(path.relative_to(run.course)) if path.is_relative_to(run.course)
+        else str(path),
+        "sha256": digest,
+        "seed": seed,
+        "max_score": run.assignment.max_score,
+        "isolation": run.sandbox.level,
+        "timeout": run.timeout,
+        "flags": list(flags),
+    }
+    try:
+        nb = notebook.read(path)
+    except notebook.NotebookError as exc:
+        return dict(result, status=f"error: {exc}", score=0.0, checks=[], visible=[],
+                    cell_errors=[], seconds=time.monotonic() - started)
+    extraction = notebook.extract(nb, run.source, run.assignment)
+    streams = np.random.SeedSequence(seed).spawn(len(run.assignment.tasks))
+    probes_by_fn, made = {}, {}
+    for task, stream in zip(run.assignment.tasks, streams, strict=True):
+        made[task.function] = {p.label: p for p in task.probes(stream)}
+        probes_by_fn[task.function] = [
+            {"label": f"{task.function}:{p.label}", "function": p.function, "args": list(p.args)}
+            for p in made[task.function].values()
+        ]
+    state = _run_children(run, extraction.answers, probes_by_fn, started + run.timeout)
+    checks = _judge(run, state, extraction.missing, made)
+    tripwires = sorted({name for e in state.outputs.values() for name in e.get("tripwire", [])})
+    score = float(sum(c["earned"] for c in checks))
+    status = "graded"
+    if state.incidents:
+        status = "error: " + "; ".join(dict.fromkeys(state.incidents))
+    visible = [
+        {"cell": gid, "passed": not event.get("error"), "error": event.get("error")}
+        for gid, event in state.visible.items()
+    ]
+    return dict(
+        result,
+        status=status,
+        score=score,
+        checks=checks,
+        visible=visible,
+        cell_errors=state.cell_errors,
+        flags=result["flags"] + extraction.flags + state.flags,
+        tripwire=tripwires,
+        seconds=time.monotonic() - started,
+    )
+
+
+def find_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict]:
+    """(student -> notebook path, student -> flags) for every submission of ``assignment``."""
+    found, flags = {}, {}
+    root = course / "submitted"
+    if not root.is_dir():
+        return found, flags
+    for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        folder = student_dir / assignment.name
+        if not folder.is_dir():
+            continue
+        canonical = folder / assignment.notebook
+        if canonical.is_file():
+            found[student_dir.name] = canonical
+            continue
+        others = sorted(folder.glob("*.ipynb"))
+        if len(others) == 1:
+            found[student_dir.name] = others[0]
+            flags[student_dir.name] = [{
+                "kind": "renamed",
+                "detail": f"notebook named {others[0].name}, not {assignment.notebook}",
+            }]
+    return found, flags
+
+
+def grade_class(course: Path, name: str, *, students=None, workers: int = 2,
+                timeout: float = 30.0, force: bool = False, isolation: str = "auto",
+                report: Callable[[str], None] = print, progress: bool = True) -> list[dict]:
+    """Grade every (or the named) student's submission; returns the results written."""
+    from tqdm import tqdm
+
+    from autograder import gradebook
+
+    run = Run.prepare(course, name, timeout=timeout, isolation=isolation)
+    try:
+        for warning in run.warnings:
+            report(f"warning: {warning}")
+        report(f"isolation: {run.sandbox.describe()}")
+        found, flags = find_submissions(course, run.assignment)
+        manifest = ledger.read_json(ledger.manifest_path(course, name), {}) or {}
+        for student, entry in manifest.items():
+            for flag in entry.get("flags", []):
+                flags.setdefault(student, []).append(flag)
+        if students:
+            unknown = [s for s in students if s not in found]
+            if unknown:
+                raise LookupError(f"no submission of {name} for student(s) {', '.join(unknown)}")
+            found = {s: found[s] for s in students}
+        todo, done = {}, []
+        for student, path in found.items():
+            old = ledger.read_json(ledger.result_path(course, name, student))
+            if (not force and old and old.get("sha256") == ledger.sha256_file(path)
+                    and old.get("version") == run.assignment.version
+                    and old.get("timeout") == timeout):
+                done.append(old)
+                report(f"{student}: {old['status']} {old['score']:g}/{old['max_score']:g} "
+                       f"(already graded)")
+            else:
+                todo[student] = path
+        gradebook.ensure_assignment(course, name)
+        written = []
+        bar = tqdm(total=len(todo), desc=f"grading {name}", unit="submission",
+                   disable=not progress, leave=False)
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {
+                pool.submit(grade_submission, run, s, p, flags.get(s, [])): s
+                for s, p in todo.items()
+            }
+            for future in as_completed(futures):
+                result = future.result()
+                ledger.write_json(ledger.result_path(course, name, result["student"]), result)
+                written.append(result)
+                bar.update(1)
+                line = (f"{result['student']}: {result['status']} "
+                        f"{result['score']:g}/{result['max_score']:g}")
+                bar.write(line) if progress else report(line)
+        bar.close()
+        gradebook.sync(course, run.assignment, done + written)
+        return done + written
+    finally:
+        run.close()

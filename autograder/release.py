@@ -1,0 +1,93 @@
+"""Write the student versions through nbgrader, then refuse them if anything secret leaked.
+
+Secret text is (a) nbgrader's solution and hidden-test markers, (b) every line inside a
+solution region of the source notebook that does not also appear outside one, and (c) every
+substantial line of the assignment's hidden checks and references in
+``autograder/assignments/<name>/``. Every text file in ``release/<name>/`` is scanned; on a
+hit the release folder is removed and :class:`ReleaseRefused` names the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from autograder import gradebook, notebook
+from autograder.spec import load
+
+MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
+SOLUTION = re.compile(r"###\s*BEGIN SOLUTION(.*?)###\s*END SOLUTION", re.S)
+
+
+class ReleaseRefused(RuntimeError):
+    pass
+
+
+def _lines(text: str, minimum: int) -> set[str]:
+    return {line.strip() for line in text.splitlines() if len(line.strip()) >= minimum}
+
+
+def secret_lines(course: Path, name: str) -> set[str]:
+    """Lines that must never appear in a student version of ``name``."""
+    assignment = load(name)
+    nb = notebook.read(course / "source" / name / assignment.notebook)
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        regions = SOLUTION.findall(cell.source)
+        for region in regions:
+            inside |= _lines(region, 8)
+        outside |= _lines(SOLUTION.sub("", cell.source), 1)
+    package = Path(__file__).parent / "assignments" / name
+    checks = set()
+    for path in package.rglob("*.py"):
+        checks |= _lines(path.read_text(encoding="utf-8"), 24)
+    public = outside | {line for line in checks if line.startswith(("#", '"', "import", "from"))}
+    return (inside | checks) - public
+
+
+def _texts(path: Path):
+    """(where, text) for each piece of text a student would see in ``path``."""
+    if path.suffix == ".ipynb":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for i, cell in enumerate(data.get("cells", [])):
+            source = cell.get("source", "")
+            yield f"cell {i + 1}", "".join(source) if isinstance(source, list) else source
+            for output in cell.get("outputs", []):
+                yield f"output of cell {i + 1}", json.dumps(output)
+    else:
+        try:
+            yield "text", path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            return
+
+
+def scan(folder: Path, secrets: set[str]) -> list[str]:
+    """One message per leak found in ``folder``."""
+    leaks = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        for where, text in _texts(path):
+            if MARKERS.search(text):
+                leaks.append(f"{path.name}, {where}: an nbgrader solution or hidden-test marker")
+            for line in _lines(text, 8) & secrets:
+                leaks.append(f"{path.name}, {where}: solution or hidden-check text {line!r}")
+    return leaks
+
+
+def release(course: Path, names: list[str]) -> list[Path]:
+    """Generate and scan each assignment; returns the release folders written."""
+    written = []
+    for name in names:
+        load(name)  # unknown names fail before anything is written
+        if not (course / "source" / name).is_dir():
+            raise FileNotFoundError(f"{course / 'source' / name} does not exist")
+        gradebook.generate(course, name)
+        folder = course / "release" / name
+        leaks = scan(folder, secret_lines(course, name))
+        if leaks:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ReleaseRefused(f"refusing to release {name}: {leaks[0]}"
+                                 + (f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""))
+        written.append(folder)
+    return written

@@ -1,0 +1,308 @@
+"""Start the child process that runs student code, as isolated as the system allows.
+
+Three isolation levels, picked once per grading run by :func:`detect`:
+
+- ``root`` (grading as root, as in CI): the child runs as the unprivileged user
+  ``autograder-sandbox`` (created with useradd when absent) inside new mount, network
+  and PID namespaces (``unshare``). Read-only tmpfs mounts hide the course folder (sources,
+  submissions, gradebook), the project checkout, the ``autograder`` package (references)
+  and the real ``course`` package. The interpreter and site-packages are bind-mounted
+  read-only into the job folder; no network; it sees only its own processes.
+- ``userns`` (not root, unprivileged user namespaces allowed): the same namespaces and
+  hiding, plus the user's home, with all capabilities dropped; the child keeps the
+  grading user's uid, so it can still write wherever that user can outside the hidden
+  folders (the parent never reads anything it writes except its result pipe).
+- ``plain`` (no ``unshare``): only the measures below; the child can read whatever the
+  grading user can read.
+
+Always: ``python -I -S -B`` with an explicit ``sys.path`` (job folder + site-packages, no
+``.pth`` files run), a fresh empty working directory, a minimal environment, resource
+limits (address space, CPU time, processes, file size, open files, no core files) and a new
+session whose whole process group (and PID namespace) is SIGKILLed at the deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import queue
+import shlex
+import shutil
+import signal
+import site
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SANDBOX_USER = "autograder-sandbox"
+CHILD_SCRIPT = Path(__file__).with_name("_child.py")
+# More than this many bytes on the result channel ends the child (a flood, not results).
+MAX_CHANNEL_BYTES = 64 * 2**20
+
+
+@dataclass
+class Limits:
+    memory_bytes: int = 2 * 2**30
+    cpu_seconds: int = 60
+    processes: int = 256
+    file_bytes: int = 16 * 2**20
+    open_files: int = 256
+
+    def as_rlimits(self) -> dict[str, int]:
+        return {
+            "RLIMIT_AS": self.memory_bytes,
+            "RLIMIT_CPU": self.cpu_seconds,
+            "RLIMIT_NPROC": self.processes,
+            "RLIMIT_FSIZE": self.file_bytes,
+            "RLIMIT_NOFILE": self.open_files,
+            "RLIMIT_CORE": 0,
+        }
+
+
+@dataclass
+class Sandbox:
+    """How children are started during one grading run."""
+
+    level: str  # "root", "userns" or "plain"
+    hidden: list[Path] = field(default_factory=list)
+    uid: int | None = None
+    gid: int | None = None
+    note: str = ""
+
+    def describe(self) -> str:
+        return {
+            "root": f"as user {SANDBOX_USER} in mount/net/pid namespaces, course hidden",
+            "userns": "in user/mount/net/pid namespaces, course and home hidden",
+            "plain": "with resource limits only (no namespaces available)",
+        }[self.level] + (f"; {self.note}" if self.note else "")
+
+
+def _site_dirs() -> list[Path]:
+    dirs = [Path(p) for p in site.getsitepackages()] + [Path(sysconfig.get_path("purelib"))]
+    unique = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in unique:
+            unique.append(d.resolve())
+    return unique
+
+
+def package_dir(package) -> Path:
+    """The folder of an imported package (also when an editable install made it a namespace)."""
+    if getattr(package, "__file__", None):
+        return Path(package.__file__).resolve().parent
+    return next(Path(p).resolve() for p in package.__path__ if Path(p).is_dir())
+
+
+def _hidden_paths(course_dir: Path) -> list[Path]:
+    import autograder
+    import course
+
+    hidden = [course_dir.resolve()]
+    for package in (autograder, course):
+        pkg_dir = package_dir(package)
+        hidden.append(pkg_dir)
+        if (pkg_dir.parent / "pyproject.toml").exists():
+            hidden.append(pkg_dir.parent)  # a source checkout: hide all of it
+    return hidden
+
+
+def _ensure_user() -> tuple[int, int]:
+    try:
+        entry = pwd.getpwnam(SANDBOX_USER)
+    except KeyError:
+        subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+             "--shell", "/usr/sbin/nologin", SANDBOX_USER],
+            check=True, capture_output=True,
+        )
+        entry = pwd.getpwnam(SANDBOX_USER)
+    return entry.pw_uid, entry.pw_gid
+
+
+def _namespaces_work(args: list[str]) -> bool:
+    try:
+        done = subprocess.run(
+            ["unshare", *args, "--", "true"], capture_output=True, timeout=20
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return done.returncode == 0
+
+
+def detect(course_dir: Path, level: str = "auto") -> Sandbox:
+    """The strongest isolation available here (or ``level`` when it is not "auto")."""
+    hidden = _hidden_paths(course_dir)
+    have_tools = shutil.which("unshare") and shutil.which("setpriv")
+    if level == "auto":
+        if have_tools and os.geteuid() == 0 and _namespaces_work(_ROOT_NS):
+            level = "root"
+        elif have_tools and _namespaces_work(_USER_NS):
+            level = "userns"
+        else:
+            level = "plain"
+    if level == "root":
+        uid, gid = _ensure_user()
+        return Sandbox("root", hidden, uid, gid)
+    if level == "userns":
+        home = Path(os.path.expanduser("~"))
+        if home.is_dir() and home != Path("/"):
+            hidden.append(home.resolve())
+        return Sandbox("userns", hidden)
+    return Sandbox("plain", hidden, note="student code can read what the grading user can read")
+
+
+_ROOT_NS = ["--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+_USER_NS = ["--user", "--map-root-user", *_ROOT_NS]
+
+
+class Child:
+    """One sandboxed child process running ``_child.py`` on one job."""
+
+    def __init__(self, sandbox: Sandbox, job: dict, lib_template: Path, limits: Limits):
+        self.workdir = Path(tempfile.mkdtemp(prefix="autograder-job-"))
+        for hidden in sandbox.hidden:
+            if hidden == self.workdir or hidden in self.workdir.parents:
+                raise RuntimeError(f"the temporary folder {self.workdir} lies inside {hidden}")
+        lib = self.workdir / "lib"
+        lib.mkdir()
+        from autograder.tripwire import copy_template
+
+        copy_template(lib_template, lib)
+        shutil.copy2(CHILD_SCRIPT, lib / "_autograder_child.py")
+        cwd = self.workdir / "cwd"
+        cwd.mkdir(mode=0o700)
+        os.chmod(self.workdir, 0o755)
+
+        python = Path(os.path.realpath(sys.executable))
+        prefix = Path(sys.base_prefix).resolve()
+        sites = _site_dirs()
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(cwd),
+            "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+            "MPLBACKEND": "Agg",
+            "MPLCONFIGDIR": str(cwd),
+        }
+        job = dict(job, limits=limits.as_rlimits())
+        if sandbox.level == "plain":
+            argv = [str(python), "-I", "-S", "-B", str(lib / "_autograder_child.py"),
+                    str(lib), *map(str, sites)]
+        else:
+            if sandbox.level == "root":
+                os.chown(cwd, sandbox.uid, sandbox.gid)
+            argv, env = self._jailed(sandbox, python, prefix, sites, lib, env)
+        self.process = subprocess.Popen(
+            argv, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        self.started = time.monotonic()
+        self.events: queue.Queue = queue.Queue()
+        self.flooded = False
+        threading.Thread(target=self._read, daemon=True).start()
+        try:
+            self.process.stdin.write(json.dumps(job).encode())
+            self.process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def _jailed(self, sandbox, python, prefix, sites, lib, env):
+        staged_py = self.workdir / "py"
+        staged_py.mkdir()
+        lines = ["set -e"]
+        binds = [(prefix, staged_py)]
+        staged_sites = []
+        for i, site_dir in enumerate(sites):
+            target = self.workdir / f"site{i}"
+            target.mkdir()
+            binds.append((site_dir, target))
+            staged_sites.append(target)
+        for source, target in binds:
+            lines.append(f"mount --rbind {shlex.quote(str(source))} {shlex.quote(str(target))}")
+            lines.append(f"mount -o remount,bind,ro {shlex.quote(str(target))}")
+        to_hide = list(sandbox.hidden)
+        for hidden in sandbox.hidden:  # the same folders seen through the staged binds
+            for source, target in binds:
+                if hidden != source and hidden.is_relative_to(source):
+                    to_hide.append(target / hidden.relative_to(source))
+        # A folder under another hidden folder is already hidden (and its mount point gone).
+        outermost = {h for h in to_hide if not any(o in h.parents for o in to_hide)}
+        for hidden in sorted(outermost):
+            if hidden.is_dir():
+                lines.append(
+                    f"mount -t tmpfs -o ro,size=16k,mode=755 none {shlex.quote(str(hidden))}"
+                )
+        if python.is_relative_to(prefix):
+            staged_python = staged_py / python.relative_to(prefix)
+        else:
+            raise RuntimeError(f"the interpreter {python} lies outside {prefix}")
+        drop = ["setpriv", "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all"]
+        if sandbox.level == "root":
+            drop[1:1] = [f"--reuid={sandbox.uid}", f"--regid={sandbox.gid}", "--clear-groups"]
+        child = [*drop, "--", str(staged_python), "-I", "-S", "-B",
+                 str(lib / "_autograder_child.py"), str(lib), *map(str, staged_sites)]
+        lines.append("exec " + " ".join(shlex.quote(a) for a in child))
+        ns = _ROOT_NS if sandbox.level == "root" else _USER_NS
+        env = dict(env, LD_LIBRARY_PATH=str(staged_py / "lib"))
+        return ["unshare", *ns, "--", "/bin/sh", "-c", "\n".join(lines)], env
+
+    def _read(self):
+        total = 0
+        while True:
+            line = self.process.stdout.readline(MAX_CHANNEL_BYTES)
+            if not line:
+                break
+            total += len(line)
+            if total >= MAX_CHANNEL_BYTES:
+                self.flooded = True
+                self.kill()
+                break
+            try:
+                event = json.loads(line)
+            except ValueError:
+                event = None
+            self.events.put(event if isinstance(event, dict) else {"event": "garbage"})
+        self.events.put(None)  # end of channel
+
+    def next_event(self, deadline: float):
+        """The next event, ``None`` at end of channel, or raise TimeoutError at ``deadline``."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError
+        try:
+            return self.events.get(timeout=remaining)
+        except queue.Empty:
+            raise TimeoutError from None
+
+    def kill(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def finish(self) -> str:
+        """Wait for the child to end; describe how it ended (``""`` for a clean exit)."""
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.process.wait()
+        self.cleanup()
+        if code == 0:
+            return ""
+        if code < 0:
+            name = signal.Signals(-code).name
+            return f"the process was killed by {name}"
+        return f"the process exited with code {code}"
+
+    def cleanup(self):
+        self.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
