@@ -35,14 +35,15 @@ def dense_forward(x, W, b=None):
     return out, (x, W, b is not None)
 
 
-def dense_backward(dout, cache):
+def dense_backward(dout, cache, need_dx=True):
     """Backward pass of dense_forward.
 
-    Inputs: dout (m, h); cache from dense_forward.
+    Inputs: dout (m, h); cache from dense_forward; need_dx=False skips dx (returned
+    as None), for a first layer whose input is the data.
     Returns: dx (m, d), dW (d, h), db (h,) or None when the layer has no bias.
     """
     x, W, has_bias = cache
-    dx = dout @ W.T
+    dx = dout @ W.T if need_dx else None
     dW = x.T @ dout
     db = sum_rows(dout) if has_bias else None
     return dx, dW, db

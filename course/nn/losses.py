@@ -24,15 +24,30 @@ def softmax_cross_entropy(scores, y):
     scores = np.asarray(scores)
     if scores.ndim != 2:
         raise ValueError(f"scores must have shape (m, C), got {scores.shape}.")
+    return softmax_cross_entropy_unchecked(scores, check_labels(y, *scores.shape))
+
+
+def softmax_cross_entropy_unchecked(scores, y):
+    """softmax_cross_entropy for a caller that has checked scores and y already."""
     m, num_classes = scores.shape
-    y = check_labels(y, m, num_classes)
-    shifted = scores - scores.max(axis=1, keepdims=True)
+    shifted = scores - _row_max(scores)[:, None]  # the largest score of each row becomes 0
     probs = np.maximum(shifted, _LOWEST_SHIFTED_SCORE)
     np.exp(probs, out=probs)
-    totals = probs.sum(axis=1, keepdims=True)
-    rows = np.arange(m)
-    loss = (np.log(totals).sum() - shifted[rows, y].sum()) / m
-    probs /= totals
-    probs[rows, y] -= 1
-    probs /= m
+    totals = probs @ np.ones(num_classes, dtype=probs.dtype)  # row sums, fast as a product
+    true_class = np.arange(0, m * num_classes, num_classes) + y  # flat index of (i, y[i])
+    loss = (np.log(totals).sum() - shifted.take(true_class).sum()) / m
+    probs /= totals[:, None] * m
+    probs.ravel()[true_class] -= 1 / m
     return float(loss), probs
+
+
+def _row_max(x):
+    """Largest entry of each row of x (m, C). With many more rows than classes a loop
+    over the columns is several times faster than x.max(axis=1)."""
+    m, num_classes = x.shape
+    if m < 16 * num_classes:
+        return x.max(axis=1)
+    out = x[:, 0].copy()
+    for j in range(1, num_classes):
+        np.maximum(out, x[:, j], out=out)
+    return out

@@ -32,7 +32,7 @@ from course.nn.checks import (
     check_positive_int,
 )
 from course.nn.layers import ACTIVATIONS, dense_backward, dense_forward, sum_rows
-from course.nn.losses import softmax_cross_entropy
+from course.nn.losses import softmax_cross_entropy_unchecked
 from course.nn.packed import PackedArrays
 
 
@@ -149,18 +149,21 @@ class FullyConnectedNet:
         return f"FullyConnectedNet({dims}, {self.activation}{bn}, {self.num_parameters()} params)"
 
     # ------------------------------------------------------------------ training
-    def loss(self, X, y):
+    def loss(self, X, y, validate=True):
         """Cost and gradients on a batch, in train mode (batch norm uses batch statistics).
 
-        Inputs: X (m, input_dim); y (m,) integer labels in [0, num_classes).
+        Inputs: X (m, input_dim); y (m,) integer labels in [0, num_classes);
+        validate=False skips the input checks, for a caller that checked the whole
+        data set once (the Trainer does; X must then have the network's dtype).
         Returns: cost (float, mean cross-entropy plus 0.5 * reg * sum of W**2),
         grads (PackedArrays keyed like params, a fresh vector on every call).
         Batch norm's running averages are updated as a side effect.
         """
-        X = self._input(X)
-        y = check_labels(y, X.shape[0], self.num_classes)
+        if validate:
+            X = self._input(X)
+            y = check_labels(y, X.shape[0], self.num_classes)
         scores, caches = self._forward_train(X)
-        cost, dscores = softmax_cross_entropy(scores, y)
+        cost, dscores = softmax_cross_entropy_unchecked(scores, y)
         grads = self._backward(dscores, caches)
         if self._reg:
             for l in range(1, self.num_layers + 1):
@@ -218,9 +221,10 @@ class FullyConnectedNet:
             dz = act_backward(dh, act_cache)
             if self.use_batchnorm:
                 dz, grads[f"gamma{l}"], grads[f"beta{l}"] = self.batchnorm.backward(dz, bn_cache)
-                dh, grads[f"W{l}"], _ = dense_backward(dz, dense_cache)
-            else:
-                dh, grads[f"W{l}"], grads[f"b{l}"] = dense_backward(dz, dense_cache)
+            # The first layer's input is the data: its gradient is of no use.
+            dh, grads[f"W{l}"], db = dense_backward(dz, dense_cache, need_dx=l > 1)
+            if not self.use_batchnorm:
+                grads[f"b{l}"] = db
         return grads
 
     # ------------------------------------------------------------------ eval mode

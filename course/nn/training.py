@@ -25,6 +25,8 @@ it ends the run with history.diverged = True and the message in stop_reason.
 the network, optimizer and schedule from a dict of vocabulary names.
 """
 
+import functools
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -78,6 +80,11 @@ class Trainer:
             raise ValueError(f"optimizer must have step(params, grads) and learning_rate, got "
                              f"{optimizer!r}; use e.g. make_optimizer('adam', learning_rate=1e-3).")
         self.model, self.optimizer = model, optimizer
+        # The data are checked once here, so the network need not check every batch.
+        if "validate" in inspect.signature(model.loss).parameters:
+            self._loss = functools.partial(model.loss, validate=False)
+        else:
+            self._loss = model.loss
         self.X, self.y = self._data(X, y, "X", "y")
         if len(self.y) == 0:
             raise ValueError("X has no rows; training needs at least one example.")
@@ -125,7 +132,7 @@ class Trainer:
         start = self._position
         stop = min(start + self.batch_size, len(self._y_epoch))
         learning_rate = self.optimizer.learning_rate
-        cost, grads = self.model.loss(self._X_epoch[start:stop], self._y_epoch[start:stop])
+        cost, grads = self._loss(self._X_epoch[start:stop], self._y_epoch[start:stop])
         self.iteration += 1
         self.history.costs.append(cost)
         self.history.learning_rates.append(learning_rate)
@@ -145,8 +152,11 @@ class Trainer:
         return cost
 
     def _start_epoch(self):
-        order = self.rng.permutation(len(self.y))
-        self._X_epoch, self._y_epoch = self.X[order], self.y[order]
+        if self.batch_size >= len(self.y):  # one batch holds everything: order is moot
+            self._X_epoch, self._y_epoch = self.X, self.y
+        else:
+            order = self.rng.permutation(len(self.y))
+            self._X_epoch, self._y_epoch = self.X.take(order, axis=0), self.y.take(order)
         if self.schedule is not None:
             learning_rate0, origin = self._schedule_origin
             self.optimizer.learning_rate = self.schedule(learning_rate0, self.epoch - origin)
