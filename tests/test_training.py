@@ -14,6 +14,7 @@ from course.nn import (
     InverseTimeDecay,
     Trainer,
     TrainingDiverged,
+    build_from_config,
     train,
     train_from_config,
 )
@@ -249,3 +250,13 @@ def test_split_tuple_is_what_train_from_config_reads():
     data = Split(X[:40], y[:40], X[40:50], y[40:50], X[50:], y[50:])
     model, history = train_from_config({"num_epochs": 2, "learning_rate": 1e-2}, data)
     assert model.input_dim == 2 and model.num_classes == 2 and len(history.epochs) == 2
+
+
+def test_build_from_config_hands_each_setting_to_its_owner(digits):
+    model, optimizer, schedule, config, _ = build_from_config(
+        {"optimizer": "momentum", "momentum": 0.8, "beta1": 0.5, "learning_rate": 0.05,
+         "decay_rate": 2.0, "hidden_dims": [16, 8], "activation": "tanh", "reg": 1e-3}, digits)
+    assert optimizer.hyperparameters() == {"learning_rate": 0.05, "momentum": 0.8}
+    assert schedule(0.05, 2) == pytest.approx(0.05 / 5)
+    assert model.hidden_dims == (16, 8) and model.activation == "tanh" and model.reg == 1e-3
+    assert config["batch_size"] == 64 and config["beta1"] == 0.5  # defaults filled in

@@ -45,22 +45,25 @@ from course.nn.packed import PackedArrays
 from course.nn.schedules import CosineDecay, ExponentialDecay, InverseTimeDecay, StepDecay
 from course.nn.training import (
     CONFIG_DEFAULTS,
+    OPTIMIZER_KEYS,
     Event,
     History,
+    Setup,
     Trainer,
     TrainingDiverged,
+    build_from_config,
     train,
     train_from_config,
 )
 
 __all__ = [
-    "ACTIVATIONS", "Adam", "BatchNormCache", "BatchNormOps", "CONFIG_DEFAULTS", "CosineDecay",
-    "DEFAULT_BATCHNORM", "Event", "ExponentialDecay", "FullyConnectedNet", "FunctionOptimizer",
-    "History", "InverseTimeDecay", "Momentum", "OPTIMIZERS", "Optimizer", "PackedArrays",
-    "RMSProp", "SGD", "StepDecay", "Trainer", "TrainingDiverged", "batchnorm_backward",
-    "batchnorm_forward", "batchnorm_inference", "dense_backward", "dense_forward",
-    "make_optimizer", "numeric_gradient", "numeric_gradient_array", "relative_error",
-    "relu_backward", "relu_forward", "sigmoid_backward", "sigmoid_forward",
-    "softmax_cross_entropy", "sum_rows", "tanh_backward", "tanh_forward", "train",
-    "train_from_config", "update_running_stats",
+    "ACTIVATIONS", "Adam", "batchnorm_backward", "batchnorm_forward", "batchnorm_inference",
+    "BatchNormCache", "BatchNormOps", "build_from_config", "CONFIG_DEFAULTS", "CosineDecay",
+    "DEFAULT_BATCHNORM", "dense_backward", "dense_forward", "Event", "ExponentialDecay",
+    "FullyConnectedNet", "FunctionOptimizer", "History", "InverseTimeDecay", "make_optimizer",
+    "Momentum", "numeric_gradient", "numeric_gradient_array", "Optimizer", "OPTIMIZER_KEYS",
+    "OPTIMIZERS", "PackedArrays", "relative_error", "relu_backward", "relu_forward", "RMSProp",
+    "Setup", "SGD", "sigmoid_backward", "sigmoid_forward", "softmax_cross_entropy",
+    "StepDecay", "sum_rows", "tanh_backward", "tanh_forward", "train", "train_from_config",
+    "Trainer", "TrainingDiverged", "update_running_stats",
 ]

@@ -265,14 +265,25 @@ CONFIG_DEFAULTS = {
 OPTIMIZER_KEYS = ("momentum", "beta1", "beta2", "epsilon")
 
 
-def train_from_config(config, data, *, callbacks=(), on_divergence="stop"):
-    """Build a network, optimizer and schedule from `config` and train it on `data`.
+class Setup(NamedTuple):
+    """What build_from_config makes: config is the given one with defaults filled in."""
 
-    Inputs: config, a dict of vocabulary names (missing ones take CONFIG_DEFAULTS;
-    momentum, beta1, beta2, epsilon go to the optimizer when it has them and are
-    ignored otherwise; decay_rate > 0 adds InverseTimeDecay; seed seeds the weights
-    and the batch order); data, a course.data.Split (train and dev parts are used).
-    Returns: (model, history).
+    model: FullyConnectedNet
+    optimizer: object
+    schedule: object
+    config: dict
+    rng: np.random.Generator
+
+
+def build_from_config(config, data):
+    """Network, optimizer, schedule and rng from a dict of vocabulary names.
+
+    Inputs: config (missing keys take CONFIG_DEFAULTS; momentum, beta1, beta2,
+    epsilon go to the optimizer when it has them and are ignored otherwise;
+    decay_rate > 0 adds InverseTimeDecay; seed seeds the weights, and the returned
+    rng then orders the batches); data, a course.data.Split, which sets the input
+    size and the number of classes.
+    Returns: a Setup(model, optimizer, schedule, config, rng).
     """
     unknown = sorted(set(config) - set(CONFIG_DEFAULTS) - set(OPTIMIZER_KEYS))
     if unknown:
@@ -295,6 +306,16 @@ def train_from_config(config, data, *, callbacks=(), on_divergence="stop"):
     accepted = OPTIMIZERS[name].hyperparameter_names
     optimizer = make_optimizer(name, **{k: c[k] for k in accepted if k in c})
     schedule = InverseTimeDecay(c["decay_rate"]) if c["decay_rate"] else None
+    return Setup(model, optimizer, schedule, c, rng)
+
+
+def train_from_config(config, data, *, callbacks=(), on_divergence="stop"):
+    """Build a network, optimizer and schedule from `config` (see build_from_config)
+    and train it on data.X_train, reporting accuracy on data.X_dev every epoch.
+
+    Returns: (model, history).
+    """
+    model, optimizer, schedule, c, rng = build_from_config(config, data)
     trainer = Trainer(model, optimizer, data.X_train, data.y_train, batch_size=c["batch_size"],
                       X_dev=data.X_dev, y_dev=data.y_dev, schedule=schedule,
                       callbacks=callbacks, rng=rng, on_divergence=on_divergence)
