@@ -16,8 +16,8 @@ A person babysitting a model looks at it every so often and nudges the learning 
    `slow` / 10 of it) -> divide the learning rate by `factor`.
 
 The weights it goes back to are those of the best dev accuracy so far. The network,
-optimizer and batch order are built from `config` exactly as
-`course.nn.train_from_config` builds them, so a rule that never fires reproduces
+optimizer and batch order come from `course.nn.build_from_config`, as in
+`train_from_config`, so a rule that never fires reproduces
 train_from_config's dev curve. `score` is the dev accuracy of the final weights.
 """
 
@@ -29,9 +29,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.nn import FullyConnectedNet, Trainer, make_optimizer
-from course.nn.optim import OPTIMIZERS
-from course.nn.training import CONFIG_DEFAULTS, OPTIMIZER_KEYS
+from course.nn import Trainer, build_from_config, make_optimizer
+from course.nn.training import CONFIG_DEFAULTS
 from course.search.results import TrialResult
 
 __all__ = ["PandaRule", "BabysitResult", "babysit", "babysit_digits"]
@@ -68,23 +67,6 @@ class BabysitResult:
     events: list = field(default_factory=list)  # (epoch, reason, old lr, new lr)
 
 
-def _build(config, data):
-    """Model, optimizer and rng from a vocabulary config, as train_from_config makes them."""
-    unknown = sorted(set(config) - set(CONFIG_DEFAULTS) - set(OPTIMIZER_KEYS))
-    if unknown:
-        raise ValueError(f"unknown config keys {unknown}; babysit knows "
-                         f"{sorted(set(CONFIG_DEFAULTS) | set(OPTIMIZER_KEYS))}.")
-    c = {**CONFIG_DEFAULTS, **config}
-    rng = np.random.default_rng(c["seed"])
-    num_classes = int(max(data.y_train.max(), data.y_dev.max())) + 1
-    model = FullyConnectedNet(data.X_train.shape[1], num_classes, hidden_dims=c["hidden_dims"],
-                              activation=c["activation"], use_batchnorm=c["use_batchnorm"],
-                              weight_scale=c["weight_scale"], reg=c["reg"], rng=rng)
-    accepted = OPTIMIZERS[c["optimizer"]].hyperparameter_names
-    settings = {k: c[k] for k in accepted if k in c}
-    return model, c, settings, rng
-
-
 def babysit(config, data, *, num_epochs, rule=PandaRule()):
     """Train one network for `num_epochs`, letting `rule` steer its learning rate.
 
@@ -92,15 +74,16 @@ def babysit(config, data, *, num_epochs, rule=PandaRule()):
     data (a course.data Split), num_epochs (int), rule (a PandaRule).
     Returns: a BabysitResult.
     """
-    model, c, settings, rng = _build(config, data)
+    model, optimizer, schedule, c, rng = build_from_config(config, data)
+    settings = optimizer.hyperparameters()
 
-    def new_trainer(learning_rate):
-        optimizer = make_optimizer(c["optimizer"], **{**settings, "learning_rate": learning_rate})
+    def new_trainer(optimizer):
         return Trainer(model, optimizer, data.X_train, data.y_train, batch_size=c["batch_size"],
-                       X_dev=data.X_dev, y_dev=data.y_dev, rng=rng, on_divergence="stop")
+                       X_dev=data.X_dev, y_dev=data.y_dev, schedule=schedule, rng=rng,
+                       on_divergence="stop")
 
     learning_rate = float(settings["learning_rate"])
-    trainer = new_trainer(learning_rate)
+    trainer = new_trainer(optimizer)
     curve, rates, costs, events = [], [], [], []
     best_dev, best_cost, since_best, exploring = -1.0, math.inf, 0, True
     best_state = _checkpoint(model)
@@ -119,7 +102,9 @@ def babysit(config, data, *, num_epochs, rule=PandaRule()):
         if not math.isfinite(cost) or cost > rule.blowup * best_cost:  # 1) blow-up
             _restore(model, best_state)
             change(epoch, "blow-up", learning_rate / rule.factor)
-            trainer = new_trainer(learning_rate)
+            # A fresh optimizer too: the old velocity points the way the blow-up went.
+            trainer = new_trainer(make_optimizer(c["optimizer"],
+                                                 **{**settings, "learning_rate": learning_rate}))
             exploring = False
             curve.append(model.accuracy(data.X_dev, data.y_dev))
             continue
