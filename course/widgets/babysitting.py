@@ -26,7 +26,6 @@ from scipy.signal import lfilter
 
 from course.data import make_spirals, train_dev_test_split
 from course.nn import FullyConnectedNet, Momentum, Trainer
-from course.widgets.blitting import Blitter
 from course.widgets.canvas import FigureImage
 from course.widgets.live_training import LiveTraining
 
@@ -114,30 +113,33 @@ def frame_data(trainer, points, resolution):
 class BabysittingPlot:
     """Three panels on one figure: decision boundary, cost, accuracy.
 
-    `update(data, status)` moves the artists; `png()` renders a frame, blitting
-    (see course.widgets.blitting) unless an axis limit had to change. The x axis grows
-    in jumps of 1.5x and the cost axis only widens, so full draws stay rare.
+    `update(data, status)` moves the artists; the canvas then blits them (see
+    course.widgets.canvas) unless an axis limit had to change. The x axis grows in
+    jumps of 1.5x and the cost axis only widens, so full draws stay rare. The event
+    markers are a fixed pool of hidden artists, shown and moved as events arrive.
     """
 
-    def __init__(self, figure, data, extent, resolution):
-        self.figure = figure
-        self.blitter = Blitter(figure)
+    MAX_EVENTS = 8  # the last few changes are marked; older ones would pile up
+
+    def __init__(self, canvas, data, extent, resolution):
+        self.canvas = canvas
+        figure = canvas.figure
         self.ax_data, self.ax_cost, self.ax_acc = figure.subplots(
             1, 3, gridspec_kw={"width_ratios": [1, 1.35, 1.35]})
         ax = self.ax_data
         self.boundary = ax.imshow(np.full((resolution, resolution), 0.5), extent=extent,
                                   origin="lower", cmap="RdBu", vmin=0, vmax=1, alpha=0.75,
-                                  aspect="auto", interpolation="bilinear", animated=True)
+                                  aspect="auto", interpolation="bilinear")
         # The points sit on top of the moving boundary, so they are animated too.
         self.points = ax.scatter(data.X_train[:, 0], data.X_train[:, 1], c=data.y_train,
                                  cmap="RdBu", vmin=0, vmax=1, s=7, edgecolors="k",
-                                 linewidths=0.3, animated=True)
+                                 linewidths=0.3)
         ax.set_xticks([])
         ax.set_yticks([])
         ax.set_title("decision boundary", fontsize=9)
         ax = self.ax_cost
-        (self.cost_raw,) = ax.plot([], [], color="0.75", lw=0.6, animated=True)
-        (self.cost_smooth,) = ax.plot([], [], color="C0", lw=1.5, animated=True)
+        (self.cost_raw,) = ax.plot([], [], color="0.75", lw=0.6)
+        (self.cost_smooth,) = ax.plot([], [], color="C0", lw=1.5)
         ax.set_yscale("log")
         # Few ticks, no minor ones: tick labels are most of a full draw's time.
         ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 3.0), numticks=6))
@@ -146,8 +148,8 @@ class BabysittingPlot:
         ax.set_ylim(0.1, 1.0)
         ax.set_title("cost of each mini-batch (blue: smoothed)", fontsize=9)
         ax = self.ax_acc
-        (self.train_line,) = ax.plot([], [], color="C1", lw=1.2, label="train", animated=True)
-        (self.dev_line,) = ax.plot([], [], color="C2", lw=1.8, label="dev", animated=True)
+        (self.train_line,) = ax.plot([], [], color="C1", lw=1.2, label="train")
+        (self.dev_line,) = ax.plot([], [], color="C2", lw=1.8, label="dev")
         ax.set_ylim(0.4, 1.01)
         ax.set_title("accuracy after each epoch", fontsize=9)
         ax.legend(loc="lower right", fontsize=7)
@@ -157,16 +159,21 @@ class BabysittingPlot:
             ax.tick_params(labelsize=7)
             ax.grid(alpha=0.3)
             ax.set_xlim(0, 100)
-        self.status = figure.text(0.01, 0.01, "", fontsize=8, family="monospace", animated=True)
-        self._event_artists = []
-        self._drawn_events = None
+        self.status = figure.text(0.01, 0.01, "", fontsize=8, family="monospace")
+        self.event_marks = []  # (line on the cost axes, line on the accuracy axes, label)
+        for i in range(self.MAX_EVENTS):
+            self.event_marks.append((
+                self.ax_cost.axvline(0, color="C3", ls="--", lw=1, alpha=0.8, visible=False),
+                self.ax_acc.axvline(0, color="C3", ls="--", lw=1, alpha=0.8, visible=False),
+                # Written up the line, on its left, so it stays inside the axes.
+                self.ax_acc.annotate("", (0, 0.42), rotation=90, fontsize=7, color="C3",
+                                     ha="right", va="bottom", xytext=(-1, 2 + 4 * (i % 2)),
+                                     textcoords="offset points", visible=False),
+            ))
         figure.subplots_adjust(left=0.02, right=0.99, top=0.88, bottom=0.2, wspace=0.28)
-
-    @property
-    def animated(self):
-        """The artists drawn on every frame, bottom to top."""
-        return [self.boundary, self.points, self.cost_raw, self.cost_smooth, self.train_line,
-                self.dev_line, *self._event_artists, self.status]
+        canvas.animate(self.boundary, self.points, self.cost_raw, self.cost_smooth,
+                       self.train_line, self.dev_line,
+                       *[artist for mark in self.event_marks for artist in mark], self.status)
 
     def update(self, data, status=""):
         """Show `data` (from frame_data) and a one-line status under the plots."""
@@ -180,12 +187,8 @@ class BabysittingPlot:
         self.dev_line.set_data(data["epoch_iterations"], data["dev_accuracy"])
         self._fit_limits(n, data["costs"][finite])
         self.boundary.set_data(data["probability"])
-        self._draw_events(data["events"])
+        self._mark_events(data["events"])
         self.status.set_text(status)
-
-    def png(self):
-        """The current frame as PNG bytes."""
-        return self.blitter.png(self.animated)
 
     def _fit_limits(self, n, costs):
         right = self.ax_cost.get_xlim()[1]
@@ -195,33 +198,28 @@ class BabysittingPlot:
                 right *= 1.5
             for ax in (self.ax_cost, self.ax_acc):
                 ax.set_xlim(0, right)
-            self.blitter.invalidate()
+            self.canvas.invalidate()
         if len(costs):
             low, high = self.ax_cost.get_ylim()
             if costs.min() < low or costs.max() > high:
                 low = min(low, max(costs.min(), 1e-4) / 2)
                 high = max(high, costs.max() * 2)
                 self.ax_cost.set_ylim(low, high)
-                self.blitter.invalidate()
+                self.canvas.invalidate()
 
-    def _draw_events(self, events):
-        if events == self._drawn_events:
-            return
-        for artist in self._event_artists:
-            artist.remove()
-        self._event_artists = []
-        for i, event in enumerate(events[-8:]):  # the last few: older ones would pile up
-            name = _SHORT_NAMES.get(event.name, event.name)
-            label = f"{name} {event.old:.3g}→{event.new:.3g}"
-            for ax in (self.ax_cost, self.ax_acc):
-                self._event_artists.append(ax.axvline(event.iteration, color="C3", ls="--",
-                                                      lw=1, alpha=0.8, animated=True))
-            # Written up the line, on its left, so it stays inside the axes.
-            self._event_artists.append(self.ax_acc.annotate(
-                label, (event.iteration, 0.42), rotation=90, fontsize=7, color="C3",
-                ha="right", va="bottom", xytext=(-1, 2 + 4 * (i % 2)),
-                textcoords="offset points", animated=True))
-        self._drawn_events = list(events)
+    def _mark_events(self, events):
+        shown = events[-self.MAX_EVENTS:]
+        for i, (cost_line, acc_line, label) in enumerate(self.event_marks):
+            visible = i < len(shown)
+            for artist in (cost_line, acc_line, label):
+                artist.set_visible(visible)
+            if visible:
+                event = shown[i]
+                cost_line.set_xdata([event.iteration, event.iteration])
+                acc_line.set_xdata([event.iteration, event.iteration])
+                name = _SHORT_NAMES.get(event.name, event.name)
+                label.set_text(f"{name} {event.old:.3g}→{event.new:.3g}")
+                label.xy = (event.iteration, 0.42)
 
 
 # ---------------------------------------------------------------------- view
@@ -250,7 +248,7 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
     data = spiral_split(seed=seed) if data is None else data
     points, extent = boundary_grid(data.X_train, resolution)
     canvas = FigureImage(figsize=(9.6, 3.0), dpi=80)
-    plot = BabysittingPlot(canvas.figure, data, extent, resolution)
+    plot = BabysittingPlot(canvas, data, extent, resolution)
 
     controls = {
         "learning_rate": widgets.FloatLogSlider(
@@ -282,8 +280,7 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
                   f"momentum {hyper.get('momentum', 0):.2f}   [{state}]")
         with canvas.lock:
             plot.update(frame, status)
-            png = plot.png()
-        canvas.image.value = png
+        canvas.refresh(force=True)
         demo.data = frame
         rate = session.update_rate()
         rate_label.value = f"{rate:.1f} frames/s" if rate else ""

@@ -19,7 +19,7 @@ the iteration at which it took effect.
 every `frame_interval` seconds; while paused, once after each request. The thread
 trains until the next frame is due, draws, and repeats, so drawing and training
 share one core without queueing frames up. `update_rate()` is the measured number
-of frames a second.
+of frames a second over the last two seconds.
 
 The thread is a daemon, stops when `close()` is called, and every live session is
 closed by an `atexit` hook, so neither a closed widget nor a kernel shutdown leaves
@@ -82,7 +82,7 @@ class LiveTraining:
         self.runs = 0  # how many trainers have been built (1 + number of resets)
         self.frame_count = 0
         self.last_frame_seconds = 0.0  # how long the last on_frame call took
-        self._frame_times = collections.deque(maxlen=60)  # when frames were drawn while running
+        self._frame_times = collections.deque(maxlen=600)  # when frames were drawn, running
         self._requests = collections.deque()  # (kind, args, future): appended anywhere, read here
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -130,9 +130,10 @@ class LiveTraining:
             _, _, future = self._requests.popleft()
             future.set_exception(RuntimeError("the live training session was closed"))
 
-    def update_rate(self):
-        """Frames drawn per second while training, over the last (up to) 60 frames."""
-        times = list(self._frame_times)
+    def update_rate(self, window=2.0):
+        """Frames drawn per second while training, over the last `window` seconds."""
+        now = time.monotonic()
+        times = [t for t in list(self._frame_times) if t >= now - window]
         if len(times) < 2 or times[-1] <= times[0]:
             return 0.0
         return (len(times) - 1) / (times[-1] - times[0])
