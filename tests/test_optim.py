@@ -17,6 +17,7 @@ from course.nn import (
     RMSProp,
     make_optimizer,
 )
+from course.nn.optim import FLUSH_EVERY
 
 W0 = [1.0, -2.0]
 G1 = [0.5, -1.0]
@@ -184,3 +185,28 @@ def test_mismatched_gradients_are_refused():
         SGD(0.1).step({"w": np.zeros(2), "b": np.zeros(1)}, {"w": np.zeros(2)})
     with pytest.raises(ValueError, match=r"shape \(3,\)"):
         SGD(0.1).step({"w": np.zeros(2)}, {"w": np.zeros(3)})
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["dict", "packed"])
+@pytest.mark.parametrize("name", ["momentum", "rmsprop", "adam"])
+def test_state_that_decays_to_denormal_numbers_is_flushed_to_zero(name, packed):
+    # One gradient of 1, then zeros: the state decays by 0.9 a step, so 0.1 * 0.9**t is
+    # below float32's smallest normal number (1.2e-38) from about step 810 on.
+    layout = [("w", (2,))]
+    params = PackedArrays(layout, np.zeros(2, dtype=np.float32))
+    grads = PackedArrays(layout, np.array([1.0, 0.0], dtype=np.float32))
+    zero = PackedArrays(layout, np.zeros(2, dtype=np.float32))
+    if not packed:
+        params, grads, zero = dict(params), dict(grads), dict(zero)
+    opt = CASES[name][0]()
+    opt.step(params, grads)
+    tiny = np.finfo(np.float32).tiny
+
+    def denormal():
+        return any(((np.abs(v) < tiny) & (v != 0)).any() for v in opt.state["w"].values())
+
+    while opt.t < 9 * FLUSH_EVERY - 1:
+        opt.step(params, zero)
+    assert denormal()  # the situation arises ...
+    opt.step(params, zero)
+    assert opt.t % FLUSH_EVERY == 0 and not denormal()  # ... and the flush clears it

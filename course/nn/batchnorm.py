@@ -68,11 +68,11 @@ def batchnorm_backward(dout, cache):
     dbeta = sum_rows(dout)
     dgamma = sum_rows(dout * xhat)
     # d(out)/dz through xhat, the mean and the variance, collected into one line:
-    # dz = gamma / (m * std) * (m * dout - sum(dout) - xhat * sum(dout * xhat)).
-    dz = xhat * -dgamma
-    dz += m * dout
-    dz -= dbeta
-    dz *= gamma * inv_std / m
+    # dz = gamma / std * (dout - sum(dout) / m - xhat * sum(dout * xhat) / m).
+    dz = xhat * (-dgamma / m)
+    dz += dout
+    dz -= dbeta / m
+    dz *= gamma * inv_std
     return dz, dgamma, dbeta
 
 

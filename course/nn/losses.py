@@ -9,10 +9,12 @@ import numpy as np
 
 from course.nn.checks import check_labels
 
-# exp(-80) is about 2e-35: clipping shifted scores there before exp() changes no
-# probability by a visible amount and keeps it out of float32's slow denormal
-# range. The loss itself uses the unclipped scores.
-_LOWEST_SHIFTED_SCORE = -80.0
+# Probabilities below exp(-40), about 4e-18, are raised to it. Next to the largest
+# class's 1 that is below rounding in float32 and float64 alike, and it keeps the
+# gradients sent back through the layers far above float32's denormal range
+# (below 1e-38), where arithmetic gets many times slower on some CPUs. The loss
+# itself uses the unclipped scores.
+_LOWEST_SHIFTED_SCORE = -40.0
 
 
 def softmax_cross_entropy(scores, y):

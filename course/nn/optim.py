@@ -14,6 +14,9 @@ When params and grads are PackedArrays of the same layout (the network's are),
 the elementwise rules below run once on the whole flat vector instead of once per
 parameter: the same arithmetic in far fewer NumPy calls. Updates work in place
 with one scratch buffer, so a step allocates nothing as large as the parameters.
+State that decays towards zero (a moment whose gradient has become exactly 0)
+is set to 0 once it falls below the smallest normal number, every
+FLUSH_EVERY steps: denormal numbers make arithmetic many times slower on some CPUs.
 
 `FunctionOptimizer(update, learning_rate, **config)` wraps a cs231n-style rule
 `update(w, dw, config) -> (next_w, config)`, the plug point for a learner's own
@@ -26,6 +29,8 @@ import numpy as np
 
 from course.nn.checks import check_choice, check_fraction, check_positive
 from course.nn.packed import PackedArrays
+
+FLUSH_EVERY = 100
 
 _CHECKS = {
     "learning_rate": check_positive,
@@ -70,6 +75,8 @@ class Optimizer:
         ):
             slots, scratch = self._packed_slots(params)
             self._update(params.flat, grads.flat, slots, scratch)
+            if self.t % FLUSH_EVERY == 0:
+                _flush_denormals(slots.values())
             return
         for name, w in params.items():
             if name not in grads:
@@ -81,6 +88,8 @@ class Optimizer:
             if slots is None:
                 slots = self.state[name] = {s: np.zeros_like(w) for s in self.slot_names}
             self._update(w, g, slots, np.empty_like(w))
+            if self.t % FLUSH_EVERY == 0:
+                _flush_denormals(slots.values())
 
     def _packed_slots(self, params):
         """Flat state vectors for a packed layout; state[name] holds views of them."""
@@ -99,6 +108,13 @@ class Optimizer:
 
     def _update(self, w, g, slots, scratch):
         raise NotImplementedError
+
+
+def _flush_denormals(arrays):
+    """Set the entries of each float array that are nonzero but below the smallest
+    normal number to exactly 0."""
+    for a in arrays:
+        a[np.abs(a) < np.finfo(a.dtype).tiny] = 0
 
 
 class SGD(Optimizer):
