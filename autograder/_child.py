@@ -122,9 +122,13 @@ def main():
             if not callable(function):
                 raise NameError(f"name {probe['function']!r} is not defined")
             result = function(*[decode(arg) for arg in probe["args"]])
-            value = encode(result)
         except BaseException as exc:
             error = _describe(exc)
+        else:
+            try:
+                value = encode(result)
+            except BaseException as exc:
+                error = {"type": "BadReturn", "message": f"{type(result).__name__}: {exc}"[:300]}
         emit(
             event="probe",
             label=probe["label"],

@@ -84,12 +84,14 @@ def cmd_grade(args) -> int:
 
     course = _course(args)
     name = _assignment(course, args.name)
-    if args.workers < 1 or args.timeout <= 0:
-        raise CommandError("--workers must be at least 1 and --timeout positive")
+    if args.workers < 1 or args.timeout <= 0 or args.memory_mb < 256:
+        raise CommandError("--workers must be at least 1, --timeout positive and "
+                           "--memory-mb at least 256")
     try:
         results = grade_class(
             course, name, students=args.student, workers=args.workers, timeout=args.timeout,
-            force=args.force, isolation=args.isolation, progress=not args.quiet,
+            force=args.force, isolation=args.isolation, memory_mb=args.memory_mb,
+            progress=not args.quiet,
         )
     except LookupError as exc:
         raise CommandError(str(exc).strip("'\"")) from None
@@ -153,6 +155,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="wall-clock budget per submission (default 30)")
+    p.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
+                   help="address-space limit of each sandboxed process (default 1024)")
     p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
     p.add_argument("--isolation", choices=("auto", "root", "userns", "plain"), default="auto",
                    help="sandbox level (default: the strongest available)")

@@ -49,7 +49,7 @@ class Run:
 
     @classmethod
     def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
-                memory_bytes: int = 2 * 2**30) -> Run:
+                memory_bytes: int = 2**30) -> Run:
         assignment = load(name)
         path = course / "source" / name / assignment.notebook
         if not path.exists():
@@ -92,6 +92,9 @@ def _failure_message(function: str, error: dict, missing: bool) -> str:
                 f"off while grading: write the computation yourself")
     if missing:
         return f"your notebook has no answer cell for {function}"
+    if kind == "cells":
+        return (f"your notebook's answer cells did not finish running ({error['message']}), "
+                f"so {function} could not be checked")
     if kind == "timeout":
         return f"{function} did not return within the time budget (an endless loop?)"
     if kind == "crash":
@@ -100,6 +103,9 @@ def _failure_message(function: str, error: dict, missing: bool) -> str:
         return f"{function} still raises NotImplementedError: replace it with your code"
     if kind == "NameError" and function in error.get("message", ""):
         return f"your answer cell does not define a function called {function}"
+    if kind == "BadReturn":
+        return (f"{function} returned something that is not an array of numbers "
+                f"({error.get('message', '')})")
     if kind == "MemoryError":
         return f"{function} ran out of memory"
     where = f" (line {error['line']} of your cell)" if error.get("line") else ""
@@ -173,7 +179,7 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
                     state.visible[event["id"]] = event
                 elif kind == "done":
                     phase = "done"
-                else:
+                elif kind not in _EVENTS:
                     if {"kind": "tampering", "detail": _CHANNEL} not in state.flags:
                         state.flags.append({"kind": "tampering", "detail": _CHANNEL})
         except TimeoutError:
@@ -193,7 +199,7 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
             reason = "the notebook ended the grading process early (exit code 0)"
         if phase == "cells":
             state.incidents.append(reason + " while running the notebook's cells")
-            _fail(state, [p for fn in pending for p in probes_by_fn[fn]], ended, reason)
+            _fail(state, [p for fn in pending for p in probes_by_fn[fn]], "cells", reason)
             break
         elif phase == "probes" and current is not None:
             state.incidents.append(f"{reason} in {current}")
@@ -213,10 +219,11 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
 
 
 _CHANNEL = "unexpected output on the grader's result channel"
+_EVENTS = {"ready", "cell", "cells_done", "function", "probe", "visible_start", "visible", "done"}
 
 
 def _fail(state: _Session, probes, ended, reason):
-    kind = "timeout" if ended == "timeout" else "crash"
+    kind = {"timeout": "timeout", "cells": "cells"}.get(ended, "crash")
     for probe in probes:
         state.outputs.setdefault(
             probe["label"],
@@ -346,13 +353,15 @@ def find_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict]:
 
 def grade_class(course: Path, name: str, *, students=None, workers: int = 2,
                 timeout: float = 30.0, force: bool = False, isolation: str = "auto",
-                report: Callable[[str], None] = print, progress: bool = True) -> list[dict]:
+                memory_mb: int = 1024, report: Callable[[str], None] = print,
+                progress: bool = True) -> list[dict]:
     """Grade every (or the named) student's submission; returns the results written."""
     from tqdm import tqdm
 
     from autograder import gradebook
 
-    run = Run.prepare(course, name, timeout=timeout, isolation=isolation)
+    run = Run.prepare(course, name, timeout=timeout, isolation=isolation,
+                      memory_bytes=memory_mb * 2**20)
     try:
         for warning in run.warnings:
             report(f"warning: {warning}")

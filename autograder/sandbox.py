@@ -48,7 +48,7 @@ MAX_CHANNEL_BYTES = 64 * 2**20
 
 @dataclass
 class Limits:
-    memory_bytes: int = 2 * 2**30
+    memory_bytes: int = 2**30
     cpu_seconds: int = 60
     processes: int = 256
     file_bytes: int = 16 * 2**20

@@ -40,7 +40,7 @@ def uniform_cdf(low: float, high: float):
 def fits_uniform(values: np.ndarray, low: float, high: float, alpha: float = ALPHA) -> bool:
     """Whether ``values`` pass a KS test against Uniform(low, high) at false-failure ``alpha``."""
     values = np.asarray(values, dtype=float)
-    if values.size == 0 or not np.all(np.isfinite(values)):
+    if values.size == 0 or not np.all(np.isfinite(values)) or not high > low:
         return False
     return ks_distance(values, uniform_cdf(low, high)) <= ks_threshold(values.size, alpha)
 
@@ -57,7 +57,14 @@ def edge_slack(n: int, alpha: float = ALPHA) -> float:
 
 def reaches_both_ends(values: np.ndarray, low: float, high: float,
                       alpha: float = ALPHA) -> tuple[bool, bool]:
-    """(reaches low, reaches high) for samples meant to be uniform on [low, high]."""
+    """(near low, near high) for samples meant to be uniform on [low, high].
+
+    "Near" means within the slack of :func:`edge_slack` inside the range, and not beyond
+    it by more than float rounding (1e-9 of the range).
+    """
     values = np.asarray(values, dtype=float)
     d = edge_slack(values.size, alpha) * (high - low)
-    return bool(values.min() <= low + d), bool(values.max() >= high - d)
+    rounding = 1e-9 * (high - low)
+    lowest, highest = values.min(), values.max()
+    return (bool(low - rounding <= lowest <= low + d),
+            bool(high - d <= highest <= high + rounding))

@@ -137,9 +137,12 @@ class _Sampler:
             return PASS
         side = "lower" if not bottom else "upper"
         edge = t.min() if not bottom else t.max()
-        return Verdict(False, f"on the {self.scale_name} axis your samples never come near the "
-                              f"{side} end of [{a:.3g}, {b:.3g}] (closest: {edge:.3g}): is the "
-                              f"range cut short?")
+        if a <= edge <= b:
+            return Verdict(False, f"on the {self.scale_name} axis your samples never come near "
+                                  f"the {side} end of [{a:.3g}, {b:.3g}] (closest: {edge:.3g}): "
+                                  f"is the range cut short?")
+        return Verdict(False, f"on the {self.scale_name} axis your samples go past the {side} "
+                              f"end of [{a:.3g}, {b:.3g}] (to {edge:.3g})")
 
     @staticmethod
     def seeds(out, probes):

@@ -1,0 +1,95 @@
+"""One self-contained HTML feedback page per graded student.
+
+Written to ``DIR/feedback/<student>/NAME/NAME.html`` (nbgrader's feedback layout, so
+``nbgrader release_feedback`` can hand the pages out). A page shows the score, the visible
+tests' results, errors raised by the student's own cells, and each hidden check's name,
+points and outcome with a misconception message when it failed. It is built only from the
+result file, which never holds hidden-check code or tracebacks through it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from autograder import ledger
+from autograder.spec import load
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #222; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.35rem 0.5rem; text-align: left;
+         vertical-align: top; }
+.pass { color: #1a7f37; font-weight: 600; } .fail { color: #c0392b; font-weight: 600; }
+.note { background: #fff8e1; padding: 0.6rem 0.8rem; border-left: 4px solid #f0b400; }
+"""
+
+
+def page(title: str, body: str) -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+            f"<body>\n{body}\n</body></html>\n")
+
+
+def _mark(passed: bool) -> str:
+    return '<span class="pass">pass</span>' if passed else '<span class="fail">fail</span>'
+
+
+def render(result: dict) -> str:
+    name, student = result["assignment"], result["student"]
+    parts = [f"<h1>{escape(name)}: feedback for {escape(student)}</h1>",
+             f"<p><strong>Score: {result['score']:g} / {result['max_score']:g}</strong></p>"]
+    if result["status"] != "graded":
+        reason = result["status"].removeprefix("error: ")
+        parts.append(f'<p class="note">Grading could not finish normally: {escape(reason)}. '
+                     f"Your instructor will look at this submission.</p>")
+    parts.append("<h2>Visible tests (the test cells in your notebook)</h2><table>"
+                 "<tr><th>test cell</th><th>result</th><th>details</th></tr>")
+    for test in result.get("visible", []):
+        error = test.get("error") or {}
+        if error.get("type") == "unfinished":
+            detail = "did not finish: " + error.get("message", "")
+        elif error:
+            detail = f"{error.get('type', '')}: {error.get('message', '')}"
+        else:
+            detail = ""
+        parts.append(f"<tr><td>{escape(test['cell'])}</td><td>{_mark(test['passed'])}</td>"
+                     f"<td>{escape(detail)}</td></tr>")
+    parts.append("</table>")
+    if result.get("cell_errors"):
+        parts.append("<h2>Errors raised by your cells</h2><table>"
+                     "<tr><th>cell</th><th>error</th></tr>")
+        for error in result["cell_errors"]:
+            where = f" (line {error['line']})" if error.get("line") else ""
+            parts.append(f"<tr><td>{escape(str(error.get('cell')))}{escape(where)}</td>"
+                         f"<td>{escape(error.get('type', ''))}: "
+                         f"{escape(error.get('message', ''))}</td></tr>")
+        parts.append("</table>")
+    parts.append("<h2>Hidden checks (your grade)</h2><table><tr><th>function</th><th>check</th>"
+                 "<th>points</th><th>result</th><th>what to look at</th></tr>")
+    for check in result.get("checks", []):
+        parts.append(
+            f"<tr><td><code>{escape(check['function'])}</code></td><td>{escape(check['check'])}"
+            f"</td><td>{check['earned']:g} / {check['points']:g}</td><td>{_mark(check['passed'])}"
+            f"</td><td>{escape(check['message'])}</td></tr>"
+        )
+    parts.append("</table>")
+    notes = [f["detail"] for f in result.get("flags", []) if f.get("kind") in
+             ("renamed", "tampering") and "channel" not in f["detail"]]
+    if notes:
+        parts.append("<h2>Notes about your notebook</h2><ul>"
+                     + "".join(f"<li>{escape(n)}</li>" for n in notes)
+                     + "</ul><p>Only your answer cells were graded; setup and test cells "
+                       "always come from the original assignment.</p>")
+    return page(f"{name}: {student}", "\n".join(parts))
+
+
+def write_feedback(course: Path, name: str) -> list[Path]:
+    assignment = load(name)
+    pages = []
+    for student, result in ledger.results(course, name).items():
+        path = course / "feedback" / student / name / f"{Path(assignment.notebook).stem}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(render(result), encoding="utf-8")
+        pages.append(path)
+    return pages

@@ -1,0 +1,118 @@
+"""A self-contained HTML class report for one assignment: ``DIR/reports/NAME.html``.
+
+Sections: summary, score distribution (inline PNG), pass rate of each hidden check, the most
+common misconceptions (failure messages with their numbers masked, so the same mistake
+groups together), and the submissions that need a person: errors, timeouts, tampering,
+renamed notebooks and answers that called course's switched-off implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections import Counter
+from html import escape
+from pathlib import Path
+
+import numpy as np
+
+from autograder.export import outcomes
+from autograder.feedback import page
+
+NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
+
+
+def _histogram(scores: list[float], max_score: float) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 2.8), dpi=100)
+    ax = fig.add_subplot()
+    edges = np.arange(-0.5, max_score + 1.0, 1.0)
+    ax.hist(scores, bins=edges, color="#4a7ab0", edgecolor="white")
+    ax.set_xlabel(f"score (out of {max_score:g})")
+    ax.set_ylabel("students")
+    ax.set_xlim(-0.5, max_score + 0.5)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img alt="score distribution" src="data:image/png;base64,{data}">'
+
+
+def needs_a_person(row: dict) -> list[str]:
+    reasons = []
+    if row["status"].startswith("error"):
+        reasons.append(row["status"])
+    result = row.get("result") or {}
+    for flag in result.get("flags", []):
+        reasons.append(f"{flag['kind']}: {flag['detail']}")
+    if result.get("tripwire"):
+        reasons.append("called course's switched-off implementation: "
+                       + ", ".join(result["tripwire"]))
+    return reasons
+
+
+def render(course: Path, name: str) -> str:
+    rows = outcomes(course, name)
+    graded = [r for r in rows if r["result"] and not r["status"].startswith("error: the sub")
+              and r["status"] != "missing"]
+    max_score = rows[0]["max_score"] if rows else 0.0
+    scores = [r["score"] for r in graded]
+    counts = Counter("missing" if r["status"] == "missing" else
+                     "error" if r["status"].startswith("error") else "graded" for r in rows)
+    parts = [f"<h1>Class report: {escape(name)}</h1>",
+             f"<p>{len(rows)} students: {counts['graded']} graded, {counts['error']} with an "
+             f"error, {counts['missing']} missing."]
+    if scores:
+        parts.append(f" Mean score {np.mean(scores):.2f} / {max_score:g}, median "
+                     f"{np.median(scores):g}.</p>")
+        parts.append("<h2>Score distribution</h2>" + _histogram(scores, max_score))
+    else:
+        parts.append("</p>")
+
+    checks: dict[tuple[str, str], list[bool]] = {}
+    messages: Counter = Counter()
+    for row in graded:
+        for check in row["result"]["checks"]:
+            checks.setdefault((check["function"], check["check"]), []).append(check["passed"])
+            if not check["passed"]:
+                messages[(check["function"], NUMBER.sub("#", check["message"]))] += 1
+    parts.append("<h2>Pass rate of each check</h2><table><tr><th>function</th><th>check</th>"
+                 "<th>passed</th><th>rate</th></tr>")
+    for (function, check), passed in checks.items():
+        rate = 100.0 * sum(passed) / len(passed)
+        parts.append(f"<tr><td><code>{escape(function)}</code></td><td>{escape(check)}</td>"
+                     f"<td>{sum(passed)} / {len(passed)}</td><td>{rate:.0f}%</td></tr>")
+    parts.append("</table><h2>Most common misconceptions</h2>")
+    if messages:
+        parts.append("<table><tr><th>students</th><th>function</th><th>message</th></tr>")
+        for (function, message), count in messages.most_common(12):
+            parts.append(f"<tr><td>{count}</td><td><code>{escape(function)}</code></td>"
+                         f"<td>{escape(message)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>No failed checks.</p>")
+
+    parts.append("<h2>Submissions that need a person</h2>")
+    flagged = [(r["student"], needs_a_person(r)) for r in rows]
+    flagged = [(s, reasons) for s, reasons in flagged if reasons]
+    if flagged:
+        parts.append("<table><tr><th>student</th><th>why</th></tr>")
+        for student, reasons in flagged:
+            items = "".join(f"<li>{escape(r)}</li>" for r in reasons)
+            parts.append(f"<tr><td>{escape(student)}</td><td><ul>{items}</ul></td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>None.</p>")
+    return page(f"Class report: {name}", "\n".join(parts))
+
+
+def write_report(course: Path, name: str) -> Path:
+    path = course / "reports" / f"{name}.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(course, name), encoding="utf-8")
+    return path
