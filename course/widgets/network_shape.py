@@ -102,8 +102,8 @@ def draw_boundary(ax, result, artists=None):
         artists = {
             "image": ax.imshow(result["probability"], origin="lower", extent=EXTENT,
                                cmap="RdBu", vmin=0, vmax=1, alpha=0.75),
-            "points": ax.scatter(X[:, 0], X[:, 1], c=y, cmap="RdBu", vmin=0, vmax=1, s=7,
-                                 edgecolors="k", linewidths=0.3),
+            "points": ax.scatter(X[:, 0], X[:, 1], c=np.where(y == 1, "tab:blue", "tab:red"),
+                                 s=9, edgecolors="white", linewidths=0.4),
             "title": ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=9),
         }
     artists["image"].set_data(result["probability"])
