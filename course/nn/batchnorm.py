@@ -29,9 +29,13 @@ from course.nn.layers import sum_rows
 
 
 class BatchNormCache(NamedTuple):
-    """What batchnorm_backward needs; mean and var are the batch statistics."""
+    """What batchnorm_backward needs; mean and var are the batch statistics.
 
-    xhat: np.ndarray
+    The normalized input is xhat = centred * inv_std; keeping `centred` instead
+    saves the forward pass one sweep over the batch.
+    """
+
+    centred: np.ndarray
     gamma: np.ndarray
     inv_std: np.ndarray
     mean: np.ndarray
@@ -50,11 +54,9 @@ def batchnorm_forward(z, gamma, beta, eps=1e-5):
     centred = z - mean
     var = sum_rows(centred * centred) / m
     inv_std = 1 / np.sqrt(var + eps)
-    xhat = centred
-    xhat *= inv_std
-    out = xhat * gamma
+    out = centred * (gamma * inv_std)  # gamma * xhat
     out += beta
-    return out, BatchNormCache(xhat, gamma, inv_std, mean, var)
+    return out, BatchNormCache(centred, gamma, inv_std, mean, var)
 
 
 def batchnorm_backward(dout, cache):
@@ -63,13 +65,13 @@ def batchnorm_backward(dout, cache):
     Inputs: dout (m, h); cache from batchnorm_forward.
     Returns: dz (m, h), dgamma (h,), dbeta (h,).
     """
-    xhat, gamma, inv_std = cache.xhat, cache.gamma, cache.inv_std
+    centred, gamma, inv_std = cache.centred, cache.gamma, cache.inv_std
     m = dout.shape[0]
     dbeta = sum_rows(dout)
-    dgamma = sum_rows(dout * xhat)
+    dgamma = sum_rows(dout * centred) * inv_std  # sum of dout * xhat
     # d(out)/dz through xhat, the mean and the variance, collected into one line:
     # dz = gamma / std * (dout - sum(dout) / m - xhat * sum(dout * xhat) / m).
-    dz = xhat * (-dgamma / m)
+    dz = centred * (-dgamma * inv_std / m)
     dz += dout
     dz -= dbeta / m
     dz *= gamma * inv_std
