@@ -29,8 +29,7 @@ from course.budget_comparison import SPACE
 from course.search import random_configs
 from course.search.digits_objectives import train_digits
 from course.search.runner import run_trials
-from course.widgets.canvas import FigureImage
-from course.widgets.demo_box import DemoBox
+from course.widgets.panels import panel_demo
 
 __all__ = ["run_caviar", "run_pandas", "expected_best", "caviar_data", "draw_curves",
            "draw_expected_best", "caviar_demo"]
@@ -151,17 +150,12 @@ def caviar_demo(table, *, panda_scores=None, models=4):
                                        description="models at once",
                                        style={"description_width": "initial"}),
     }
-    canvas = FigureImage(figsize=(9.0, 3.0))
-    ax_curves, ax_best = canvas.figure.subplots(1, 2, width_ratios=(1.5, 1))
-    canvas.figure.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.9, wspace=0.22)
+    def compute(values):
+        return caviar_data(table, values["models"], panda_scores)
 
-    def update(values):
-        data = caviar_data(table, values["models"], panda_scores)
-        with canvas.lock:
-            draw_curves(ax_curves, data)
-            draw_expected_best(ax_best, data)
-        canvas.refresh()
-        return data
+    def draw(axes, data):
+        draw_curves(axes[0], data)
+        draw_expected_best(axes[1], data)
 
     def describe(data):
         text = (f"Best of the first {data['k']} models: <b>{data['best_score']:.3f}</b> dev "
@@ -172,4 +166,4 @@ def caviar_demo(table, *, panda_scores=None, models=4):
             text += f"; babysitting one model gave <b>{data['panda_mean']:.3f}</b>"
         return text + "."
 
-    return DemoBox(controls, canvas, update, describe=describe)
+    return panel_demo(controls, compute, draw, describe, width_ratios=(1.5, 1))

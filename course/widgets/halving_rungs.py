@@ -18,8 +18,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
-from course.widgets.canvas import FigureImage
-from course.widgets.demo_box import DemoBox
+from course.widgets.panels import panel_demo
 
 __all__ = ["halving_data", "draw_rungs", "draw_rung_scores", "halving_demo"]
 
@@ -120,17 +119,12 @@ def halving_demo(result, rung=0):
 
     controls = {"rung": ipywidgets.IntSlider(value=rung, min=0, max=len(result.rungs) - 1,
                                              description="rung")}
-    canvas = FigureImage(figsize=(9.0, 3.0))
-    ax_rungs, ax_scores = canvas.figure.subplots(1, 2, width_ratios=(1.4, 1))
-    canvas.figure.subplots_adjust(left=0.06, right=0.99, bottom=0.16, top=0.9, wspace=0.18)
+    def compute(values):
+        return halving_data(result, values["rung"])
 
-    def update(values):
-        data = halving_data(result, values["rung"])
-        with canvas.lock:
-            draw_rungs(ax_rungs, data)
-            draw_rung_scores(ax_scores, data)
-        canvas.refresh()
-        return data
+    def draw(axes, data):
+        draw_rungs(axes[0], data)
+        draw_rung_scores(axes[1], data)
 
     def describe(data):
         worst_kept = min(data["scores"][i] for i in data["survivors"])
@@ -142,4 +136,4 @@ def halving_demo(result, rung=0):
                      f"{best_dropped:.3f})")
         return text + "."
 
-    return DemoBox(controls, canvas, update, describe=describe)
+    return panel_demo(controls, compute, draw, describe, width_ratios=(1.4, 1), wspace=0.18)
