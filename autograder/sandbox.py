@@ -18,7 +18,8 @@ Three isolation levels, picked once per grading run by :func:`detect`:
 Always: ``python -I -S -B`` with an explicit ``sys.path`` (job folder + site-packages, no
 ``.pth`` files run), a fresh empty working directory, a minimal environment, resource
 limits (address space, CPU time, processes, file size, open files, no core files) and a new
-session whose whole process group (and PID namespace) is SIGKILLed at the deadline.
+session whose whole process group (and PID namespace) is SIGKILLed at the deadline, or when
+the grading process itself dies (``setpriv --pdeathsig``).
 """
 
 from __future__ import annotations
@@ -200,6 +201,9 @@ class Child:
             if sandbox.level == "root":
                 os.chown(cwd, sandbox.uid, sandbox.gid)
             argv, env = self._jailed(sandbox, python, prefix, sites, lib, env)
+        if shutil.which("setpriv"):
+            # If the grader dies (even by SIGKILL), its children die with it.
+            argv = ["setpriv", "--pdeathsig", "KILL", "--", *argv]
         self.process = subprocess.Popen(
             argv, cwd=cwd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True,

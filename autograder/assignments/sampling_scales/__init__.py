@@ -62,10 +62,12 @@ def _momentum_bounds(rng):
 class _Sampler:
     """Checks shared by both samplers; ``scale`` maps a sample to the axis where it is uniform."""
 
-    def __init__(self, scale, scale_name, wrong_range_hint):
+    def __init__(self, scale, scale_name, wrong_range_hint, misfits):
         self.scale = scale
         self.scale_name = scale_name
         self.wrong_range_hint = wrong_range_hint
+        # (transform, message): a usual mistake makes transform(samples) uniform instead.
+        self.misfits = misfits
 
     def axis(self, probe):
         low, high = probe.arg(0), probe.arg(1)
@@ -105,12 +107,10 @@ class _Sampler:
         if distance <= stats.ks_threshold(t.size, 1e-6):
             return PASS
         low, high = probes["main"].arg(0), probes["main"].arg(1)
-        if stats.fits_uniform(x, low, high):
-            return Verdict(False, f"your samples are uniform in the value itself, not in "
-                                  f"{self.scale_name}: almost all of them land in the top decade")
-        extra = self.other_uniform(x, low, high)
-        if extra:
-            return Verdict(False, extra)
+        for transform, message in self.misfits:
+            with np.errstate(all="ignore"):
+                if stats.fits_uniform(transform(x), transform(low), transform(high)):
+                    return Verdict(False, message)
         lo, hi = float(t.min()), float(t.max())
         if stats.fits_uniform(t, lo, hi):
             ratio = (hi - lo) / (b - a)
@@ -122,9 +122,6 @@ class _Sampler:
                                   f"[{lo:.3g}, {hi:.3g}], not [{a:.3g}, {b:.3g}]: the range is off")
         return Verdict(False, f"{self.scale_name} of your samples is not uniform on [{a:.3g}, "
                               f"{b:.3g}] (Kolmogorov-Smirnov distance {distance:.3f})")
-
-    def other_uniform(self, x, low, high):
-        return ""
 
     def ends(self, out, probes):
         a, b = self.axis(probes["main"])
@@ -182,17 +179,18 @@ def _one_minus_hint(x, low, high):
     return ""
 
 
-class _Momentum(_Sampler):
-    def other_uniform(self, x, low, high):
-        with np.errstate(all="ignore"):
-            if stats.fits_uniform(np.log10(x), np.log10(low), np.log10(high)):
-                return ("you made log10(beta) uniform; it is 1 - beta that must be "
-                        "log-uniform, so that values close to 1 are not rare")
-        return ""
+def _same(x):
+    return x
 
 
-_LOG = _Sampler(np.log10, "log10", _exponent_hint)
-_BETA = _Momentum(lambda x: np.log10(1.0 - x), "log10(1 - beta)", _one_minus_hint)
+_LOG = _Sampler(np.log10, "log10", _exponent_hint, [
+    (_same, "your samples are uniform in the value itself, not in log10: almost all of them "
+            "land in the top decade"),
+])
+_TOO_RARE = ("your betas are spread evenly in beta (or in log10(beta)), not in "
+             "log10(1 - beta): values close to 1, where beta matters most, are far too rare")
+_BETA = _Sampler(lambda x: np.log10(1.0 - x), "log10(1 - beta)", _one_minus_hint,
+                 [(_same, _TOO_RARE), (np.log10, _TOO_RARE)])
 
 
 def _close(got, want):

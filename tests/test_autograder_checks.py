@@ -1,0 +1,113 @@
+"""Do sampling_scales' hidden checks pass correct answers and catch wrong ones, over many seeds?
+
+The judges are called in-process here (no sandbox), on outputs computed by independent
+implementations, for 150 submission seeds. A correct answer fails any check with
+probability <= 1e-6 by design, so a failure in 150 x 12 checks would be a real defect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.spec import load
+
+ASSIGNMENT = load("sampling_scales")
+SEEDS = range(150)
+
+
+def _run(function, implementation, seed):
+    """{check name: Verdict} for ``implementation`` judged on the probes of ``seed``."""
+    task = ASSIGNMENT.task(function)
+    probes = {p.label: p for p in task.probes(np.random.SeedSequence(seed))}
+    outputs = {}
+    for label, probe in probes.items():
+        args = [np.random.default_rng(a["__rng__"]) if isinstance(a, dict) and "__rng__" in a
+                else probe.arg(i) for i, a in enumerate(probe.args)]
+        outputs[label] = np.asarray(implementation(*args), dtype=float)
+    return {c.name: c.judge({k: outputs[k] for k in c.probes}, probes) for c in task.checks}
+
+
+def log_uniform(low, high, size, rng):
+    return np.exp(rng.uniform(np.log(low), np.log(high), size))
+
+
+def momentum(low, high, size, rng):
+    return 1.0 - np.exp(rng.uniform(np.log1p(-high), np.log1p(-low), size))
+
+
+CORRECT = {
+    "sample_log_uniform": log_uniform,
+    "sample_momentum_beta": momentum,
+    "effective_window": lambda beta: 1.0 / (1.0 - np.asarray(beta)),
+    "log_spaced_grid": lambda low, high, num: np.geomspace(low, high, num),
+}
+
+
+@pytest.mark.parametrize("function", sorted(CORRECT))
+def test_correct_answers_pass_every_check_for_every_seed(function):
+    for seed in SEEDS:
+        verdicts = _run(function, CORRECT[function], seed)
+        failed = {name: v.message for name, v in verdicts.items() if not v.passed}
+        assert not failed, (seed, failed)
+
+
+def _linear(low, high, size, rng):
+    return rng.uniform(low, high, size)
+
+
+def _short(low, high, size, rng):
+    a, b = np.log10(low), np.log10(high)
+    return 10.0 ** rng.uniform(a, a + 0.95 * (b - a), size)
+
+
+def _high_short(low, high, size, rng):
+    return log_uniform(low, 0.95 * high, size, rng)
+
+
+def _uniform_beta(low, high, size, rng):
+    return rng.uniform(low, high, size)
+
+
+def _log_beta(low, high, size, rng):
+    return log_uniform(low, high, size, rng)
+
+
+WRONG = [
+    ("sample_log_uniform", _linear, "log10 of the samples is uniform (Kolmogorov-Smirnov)",
+     "uniform in the value itself"),
+    ("sample_log_uniform", _short, "samples reach both ends of the learning-rate range",
+     "cut short"),
+    ("sample_log_uniform", _high_short, "samples reach both ends of the learning-rate range",
+     "cut short"),
+    ("sample_momentum_beta", _uniform_beta,
+     "log10(1 - beta) of the samples is uniform (Kolmogorov-Smirnov)",
+     "far too rare"),
+    ("sample_momentum_beta", _log_beta,
+     "log10(1 - beta) of the samples is uniform (Kolmogorov-Smirnov)", "far too rare"),
+    ("effective_window", lambda beta: 1.0 / np.asarray(beta),
+     "values on random betas, element-wise", "1 / beta"),
+    ("effective_window", lambda beta: float(np.mean(1.0 / (1.0 - np.asarray(beta)))),
+     "values on random betas, element-wise", "element-wise"),
+    ("log_spaced_grid", lambda low, high, num: np.linspace(low, high, num),
+     "values on random ranges", "evenly spaced in value"),
+    ("log_spaced_grid",
+     lambda low, high, num: np.logspace(np.log10(low), np.log10(high), num, endpoint=False),
+     "values on random ranges", "stops before high"),
+]
+
+
+@pytest.mark.parametrize("function, implementation, check, fragment", WRONG)
+def test_wrong_answers_fail_with_their_message_for_every_seed(function, implementation, check,
+                                                             fragment):
+    for seed in range(40):
+        verdict = _run(function, implementation, seed)[check]
+        assert not verdict.passed, seed
+        assert fragment in verdict.message, (seed, verdict.message)
+
+
+def test_points_add_up_to_the_visible_test_cells():
+    """Are the hidden checks worth 4 + 4 + 2 + 2 = 12, matching the notebook's test cells?"""
+    assert {t.function: t.points for t in ASSIGNMENT.tasks} == {
+        "sample_log_uniform": 4, "sample_momentum_beta": 4, "effective_window": 2,
+        "log_spaced_grid": 2}
