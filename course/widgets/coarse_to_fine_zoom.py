@@ -61,28 +61,40 @@ def run_zoom(n_per_round, keep, seed):
 
 # -------------------------------------------------------------------------------- plot
 class ZoomPlot:
-    """Left: the whole square with every round so far. Right: the current round's box."""
+    """Left: the whole square with every round so far. Right: the current round's box,
+    stretched to fill the panel (its corners are printed above it). Both axes keep fixed
+    limits, so the canvas blits: only boxes, dots, the zoomed picture and texts redraw."""
 
     def __init__(self, figure):
         grid = np.linspace(0, 1, 120)
-        picture = _surface(*np.meshgrid(grid, grid))
         self.ax_all, self.ax_zoom = figure.subplots(1, 2)
-        figure.subplots_adjust(left=0.06, right=0.98, bottom=0.1, top=0.88, wspace=0.18)
+        figure.subplots_adjust(left=0.06, right=0.98, bottom=0.1, top=0.86, wspace=0.12)
+        self.ax_all.imshow(_surface(*np.meshgrid(grid, grid)), origin="lower",
+                           extent=(0, 1, 0, 1), cmap="Greys", vmin=0, vmax=1.2, alpha=0.8,
+                           aspect="auto")
+        self.ax_all.tick_params(labelsize=7)
+        self.ax_all.set_title("all rounds so far (boxes: where each round searched)",
+                              fontsize=9)
         self.boxes, self.dots = [], []
-        images = [ax.imshow(picture, origin="lower", extent=(0, 1, 0, 1), cmap="Greys", vmin=0,
-                            vmax=1.2, alpha=0.8, aspect="auto")
-                  for ax in (self.ax_all, self.ax_zoom)]
-        self.zoom_image = images[1]  # redrawn for each box, so it stays sharp when zoomed
-        for ax in (self.ax_all, self.ax_zoom):
-            ax.tick_params(labelsize=7)
         for color in ROUND_COLORS:
             self.boxes.append(self.ax_all.add_patch(
                 Rectangle((0, 0), 1, 1, fill=False, edgecolor=color, lw=1.5)))
             self.dots.append(self.ax_all.plot([], [], "o", ms=3.5, color=color)[0])
-        self.zoom_dots = self.ax_zoom.plot([], [], "o", ms=5, mec="black", mew=0.5)[0]
-        self.zoom_best = self.ax_zoom.plot([], [], "*", ms=14, color="gold", mec="black")[0]
-        self.ax_all.set_title("all rounds so far (boxes: where each round searched)",
-                              fontsize=9)
+        ax = self.ax_zoom
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        self.zoom_image = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1),
+                                    cmap="Greys", vmin=0, vmax=1.2, alpha=0.8, aspect="auto")
+        self.zoom_dots = ax.plot([], [], "o", ms=5, mec="black", mew=0.5)[0]
+        self.zoom_best = ax.plot([], [], "*", ms=14, color="gold", mec="black")[0]
+        self.zoom_title = ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center",
+                                  fontsize=9)
+
+    def artists_to_animate(self):
+        return [*self.boxes, *self.dots, self.zoom_image, self.zoom_dots, self.zoom_best,
+                self.zoom_title]
 
     def draw(self, rounds, shown):
         """Show rounds 1..shown (1-based)."""
@@ -96,20 +108,19 @@ class ZoomPlot:
                 dots.set_data(rounds[k]["points"][:, 0], rounds[k]["points"][:, 1])
         current = rounds[shown - 1]
         x0, x1, y0, y1 = current["region"]
-        points, scores = current["points"], current["scores"]
-        self.ax_zoom.set_xlim(x0, x1)
-        self.ax_zoom.set_ylim(y0, y1)
         gx, gy = np.meshgrid(np.linspace(x0, x1, 80), np.linspace(y0, y1, 80))
         self.zoom_image.set_data(_surface(gx, gy))
-        self.zoom_image.set_extent((x0, x1, y0, y1))
-        self.zoom_dots.set_data(points[:, 0], points[:, 1])
+        # points in the box's own coordinates, 0..1 across the panel
+        u = (current["points"][:, 0] - x0) / (x1 - x0)
+        v = (current["points"][:, 1] - y0) / (y1 - y0)
+        self.zoom_dots.set_data(u, v)
         self.zoom_dots.set_color(ROUND_COLORS[shown - 1])
         self.zoom_dots.set_markeredgecolor("black")
-        k = int(np.argmax(scores))
-        self.zoom_best.set_data([points[k, 0]], [points[k, 1]])
-        self.ax_zoom.set_title(
-            f"round {shown}: box {x1 - x0:.2f} x {y1 - y0:.2f}, best so far "
-            f"{current['best_so_far']:.3f}", fontsize=9)
+        k = int(np.argmax(current["scores"]))
+        self.zoom_best.set_data([u[k]], [v[k]])
+        self.zoom_title.set_text(
+            f"round {shown}: x {x0:.2f}-{x1:.2f}, y {y0:.2f}-{y1:.2f}, "
+            f"best so far {current['best_so_far']:.3f}")
 
 
 # -------------------------------------------------------------------------------- view
@@ -127,6 +138,7 @@ def coarse_to_fine_demo(shown_round=1, n_per_round=12, keep=3, seed=0):
     }
     canvas = FigureImage(figsize=(8.0, 3.6))
     plot = ZoomPlot(canvas.figure)
+    canvas.animate(*plot.artists_to_animate())
 
     def update(values):
         keep = min(values["keep"], values["n_per_round"])

@@ -1,0 +1,210 @@
+"""Latency of every lesson 01-03 demo: from a control change to the new picture.
+
+    python benchmarks/bench_widgets.py [--moves 40]
+
+Each demo is built once, then a control is moved `--moves` times the way a test does
+(`demo.controls[name].value = v`), with a 0.15 s pause between moves as a person would
+leave. Two kinds of demos:
+
+- synchronous ones compute and render inside the change handler: the latency is the
+  time the assignment takes, i.e. until the new PNG is in the Image widget;
+- background ones (they train in a thread and stream): the latency is the time until
+  the first new picture appears (`canvas.render_count` grows), and "done" is the time
+  until the whole run has finished and been drawn.
+
+Targets (issue 4): p95 < 100 ms per control change for demos that train on 2-D data or
+only sample; first visible update < 300 ms for demos that train on the digits. Shapes
+the network-shape demo has seen are cached, so its moves always visit new shapes.
+The table goes into benchmarks/README.md between this script's own markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import itertools
+import os
+import platform
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+README = Path(__file__).with_name("README.md")
+START, END = "<!-- bench_widgets:start -->", "<!-- bench_widgets:end -->"
+PAUSE = 0.15
+
+
+def sync_latencies(demo, moves):
+    """Seconds each `.value = v` took, for (name, value) in moves."""
+    out = []
+    for name, value in moves:
+        time.sleep(PAUSE)
+        start = time.perf_counter()
+        demo.controls[name].value = value
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def streamed_latencies(demo, moves):
+    """(first picture, done) seconds for each move of a background demo."""
+    first, done = [], []
+    for name, value in moves:
+        time.sleep(PAUSE)
+        count = demo.canvas.render_count
+        start = time.perf_counter()
+        demo.controls[name].value = value
+        while demo.canvas.render_count == count:
+            time.sleep(0.0005)
+        first.append(time.perf_counter() - start)
+        demo.wait()
+        done.append(time.perf_counter() - start)
+    return first, done
+
+
+def shape_walk(n):
+    """n single-control moves of the network-shape demo, each to a shape not seen before.
+
+    A snake over (layers, units) for one activation, then the next activation; the demo
+    starts at (1 layer, 8 units, relu), which the walk never revisits.
+    """
+    moves, row, units = [], [3, 6, 12, 24], 8
+    for a, activation in enumerate(("relu", "tanh", "sigmoid")):
+        if a:
+            moves.append(("activation", activation))
+        for k, layers in enumerate((1, 2, 3, 4) if a % 2 == 0 else (4, 3, 2, 1)):
+            if k:  # the first row starts where the previous activation's walk ended
+                moves.append(("hidden_layers", layers))
+            # walk the units row away from where we stand (we stand at one of its ends)
+            rest = [u for u in (row if units != row[-1] else row[::-1]) if u != units]
+            moves += [("hidden_units", u) for u in rest]
+            units = rest[-1]
+    return moves[:n]
+
+
+def cycle(name, values, n):
+    return [(name, v) for v in itertools.islice(itertools.cycle(values), n)]
+
+
+def run(n):
+    from course.widgets.beta_window import beta_window_demo
+    from course.widgets.coarse_to_fine_zoom import coarse_to_fine_demo
+    from course.widgets.digits_tuning import digits_tuning_demo
+    from course.widgets.learning_rate import learning_rate_demo
+    from course.widgets.network_shape import network_shape_demo
+    from course.widgets.sampling_scale import sampling_scale_demo
+    from course.widgets.search_strategies import search_strategies_demo
+
+    rows = []
+
+    def add(lesson, demo_name, moved, kind, seconds, target):
+        ms = np.array(seconds) * 1e3
+        p50, p95 = np.percentile(ms, 50), np.percentile(ms, 95)
+        verdict = "yes" if target is None or p95 < target else "**no**"
+        rows.append((lesson, demo_name, moved, kind, len(ms), p50, p95,
+                     "" if target is None else f"< {target}", verdict))
+        print(f"{demo_name:28} {moved:22} {kind:14} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+
+    demo = learning_rate_demo()
+    rates = [0.001, 0.003, 0.01, 0.05, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
+    add("01", "learning-rate explorer", "learning_rate", "retrain + draw",
+        sync_latencies(demo, cycle("learning_rate", rates, n)), 100)
+
+    demo = network_shape_demo()
+    demo.wait()
+    first, done = streamed_latencies(demo, shape_walk(n))
+    add("01", "network-shape explorer", "layers, units, activation", "first picture", first,
+        100)
+    add("01", "network-shape explorer", "layers, units, activation", "training done", done,
+        None)
+
+    demo = search_strategies_demo()
+    moves = cycle("budget", [25, 26, 36, 49, 16, 100], n // 2) + cycle(
+        "weight", [0.0, 0.3, 0.6, 1.0, 0.1], n - n // 2)
+    add("02", "grid vs random vs quasi", "budget, weight", "compute + draw",
+        sync_latencies(demo, moves), 100)
+
+    demo = coarse_to_fine_demo()
+    moves = cycle("round", [2, 3, 4, 1], n // 2) + cycle(
+        "n_per_round", [8, 12, 16, 20, 24, 30, 36, 40], n - n // 2)
+    add("02", "coarse-to-fine zoom", "round, n_per_round", "search + draw",
+        sync_latencies(demo, moves), 100)
+
+    demo = digits_tuning_demo(n_trials=9)
+    demo.wait()
+    moves = cycle("seed", list(range(1, 21)), n)
+    first, done = streamed_latencies(demo, moves)
+    add("02", "digits search (9 trials)", "seed", "first picture", first, 300)
+    add("02", "digits search (9 trials)", "seed", "search done", done, None)
+
+    demo = sampling_scale_demo()
+    moves = cycle("low", [1e-5, 1e-4, 1e-3, 1e-6], n // 2) + cycle(
+        "n_trials", [100, 500, 1000, 2000, 200], n - n // 2)
+    add("03", "linear vs log sampling", "low, n_trials", "sample + draw",
+        sync_latencies(demo, moves), 100)
+
+    demo = beta_window_demo()
+    add("03", "beta's averaging window", "one_minus_beta", "average + draw",
+        sync_latencies(demo, cycle("one_minus_beta", [0.1, 0.01, 0.001, 0.0005, 0.3], n)),
+        100)
+    return rows
+
+
+def machine():
+    info = Path("/proc/cpuinfo")
+    found = re.search(r"^model name\s*:\s*(.+)$", info.read_text() if info.exists() else "",
+                      re.MULTILINE)
+    cpu = found.group(1).strip() if found else platform.processor() or "unknown CPU"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return f"{os.cpu_count()} cores, {cpu}; load average {load:.1f} when it started"
+
+
+def table(rows, when, where):
+    lines = [
+        "## Widget latency (lessons 01-03)",
+        "",
+        f"`python benchmarks/bench_widgets.py`, {when}, on {where}. Each row moves one",
+        "control repeatedly (0.15 s apart); times are from the change to the new picture in",
+        "the Image widget. Background demos train in a thread: \"first picture\" is when the",
+        "first new frame appears, \"done\" when the run has finished and been drawn.",
+        "",
+        "| lesson | demo | control moved | measured | n | p50 (ms) | p95 (ms) | target (ms) "
+        "| met |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for lesson, demo, moved, kind, n, p50, p95, target, ok in rows:
+        lines.append(f"| {lesson} | {demo} | {moved} | {kind} | {n} | {p50:.1f} | {p95:.1f} "
+                     f"| {target} | {ok} |")
+    return "\n".join(lines)
+
+
+def write_readme(text):
+    """Replace this script's section of benchmarks/README.md, leaving the rest alone."""
+    section = f"{START}\n{text}\n{END}"
+    old = README.read_text() if README.exists() else "# Benchmarks\n"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        new = head + section + rest.split(END, 1)[1]
+    else:
+        new = old.rstrip("\n") + "\n\n" + section + "\n"
+    README.write_text(new)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=40, help="control changes per demo")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    where = machine()
+    when = datetime.date.today().isoformat()
+    rows = run(args.moves)
+    text = table(rows, when, where)
+    print(text)
+    if not args.no_write:
+        write_readme(text)
+    return 0 if all(r[-1] == "yes" for r in rows) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
