@@ -170,9 +170,11 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
                     label = event["label"]
                     state.outputs[label] = event
                     fn = label.split(":", 1)[0]
-                    if all(p["label"] in state.outputs for p in probes_by_fn.get(fn, ())):
-                        if fn in pending:
-                            pending.remove(fn)
+                    if fn in pending and all(
+                        p["label"] in state.outputs for p in probes_by_fn[fn]
+                    ):
+                        pending.remove(fn)
+                        current = None  # a death from here on is not this function's
                 elif kind == "visible_start":
                     phase, step_deadline = "visible", deadline
                 elif kind == "visible" and event.get("id") in visible_ids:
@@ -208,7 +210,7 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
         else:
             for gid in todo_visible:
                 state.visible.setdefault(gid, {"error": {"type": "unfinished", "message": reason}})
-            if phase == "probes":  # died before announcing a function
+            if phase == "probes":  # died between functions
                 _fail(state, [p for fn in pending for p in probes_by_fn[fn]], ended, reason)
                 state.incidents.append(reason)
                 pending = []

@@ -114,15 +114,21 @@ def _hidden_paths(course_dir: Path) -> list[Path]:
 
 
 def _ensure_user() -> tuple[int, int]:
+    """uid and gid of the sandbox user, creating it (as a system user) when absent."""
     try:
         entry = pwd.getpwnam(SANDBOX_USER)
     except KeyError:
-        subprocess.run(
+        # Two graders may race here; whichever useradd wins, the user then exists.
+        done = subprocess.run(
             ["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
              "--shell", "/usr/sbin/nologin", SANDBOX_USER],
-            check=True, capture_output=True,
+            capture_output=True, text=True,
         )
-        entry = pwd.getpwnam(SANDBOX_USER)
+        try:
+            entry = pwd.getpwnam(SANDBOX_USER)
+        except KeyError:
+            raise RuntimeError(f"could not create the sandbox user {SANDBOX_USER}: "
+                               f"{done.stderr.strip()}") from None
     return entry.pw_uid, entry.pw_gid
 
 
