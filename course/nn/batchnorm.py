@@ -25,8 +25,6 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course.nn.layers import sum_rows
-
 
 class BatchNormCache(NamedTuple):
     """What batchnorm_backward needs; mean and var are the batch statistics.
@@ -49,11 +47,13 @@ def batchnorm_forward(z, gamma, beta, eps=1e-5):
     Returns: out (m, h) = gamma * (z - mean) / sqrt(var + eps) + beta, where mean
     and var (divided by m) are taken over the batch; cache (a BatchNormCache).
     """
-    m = z.shape[0]
-    mean = sum_rows(z) / m
+    # Column means as one product with a vector of 1/m: for a batch NumPy does that
+    # several times faster than z.mean(axis=0).
+    average = np.full(z.shape[0], 1 / z.shape[0], dtype=z.dtype)
+    mean = average @ z
     centred = z - mean
-    var = sum_rows(centred * centred) / m
-    inv_std = 1 / np.sqrt(var + eps)
+    var = average @ (centred * centred)
+    inv_std = (var + eps) ** -0.5
     out = centred * (gamma * inv_std)  # gamma * xhat
     out += beta
     return out, BatchNormCache(centred, gamma, inv_std, mean, var)
@@ -67,11 +67,12 @@ def batchnorm_backward(dout, cache):
     """
     centred, gamma, inv_std = cache.centred, cache.gamma, cache.inv_std
     m = dout.shape[0]
-    dbeta = sum_rows(dout)
-    dgamma = sum_rows(dout * centred) * inv_std  # sum of dout * xhat
+    ones = np.ones(m, dtype=dout.dtype)
+    dbeta = ones @ dout
+    dgamma = (ones @ (dout * centred)) * inv_std  # sum of dout * xhat
     # d(out)/dz through xhat, the mean and the variance, collected into one line:
     # dz = gamma / std * (dout - sum(dout) / m - xhat * sum(dout * xhat) / m).
-    dz = centred * (-dgamma * inv_std / m)
+    dz = centred * (dgamma * (inv_std / -m))
     dz += dout
     dz -= dbeta / m
     dz *= gamma * inv_std
