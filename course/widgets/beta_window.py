@@ -73,14 +73,14 @@ def draw_average(ax, data, artists=None):
         artists = {
             "line": ax.plot(average, color="tab:blue", lw=2)[0],
             "span": ax.axvspan(start, n, color="tab:blue", alpha=0.12, lw=0),
+            "title": ax.text(0.5, 1.03, "", transform=ax.transAxes, ha="center", fontsize=9),
         }
     else:
         artists["line"].set_ydata(average)
         artists["span"].set_x(start)
         artists["span"].set_width(n - start)
-    ax.set_title(
-        f"beta = {data['beta']:.4f}: the average covers about {data['window']:,.0f} days (shaded)",
-        fontsize=9,
+    artists["title"].set_text(
+        f"beta = {data['beta']:.4f}: the average covers about {data['window']:,.0f} days (shaded)"
     )
     return artists
 
@@ -130,8 +130,11 @@ def beta_window_demo(beta=0.9, bias_correction=False):
         b = 1.0 - values["one_minus_beta"]
         data = beta_window_data(b, values["bias_correction"], series)
         with canvas.lock:
+            first = state["avg"] is None
             state["avg"] = draw_average(ax_avg, data, state["avg"])
             state["win"] = draw_window_curve(ax_win, b, state["win"])
+            if first:  # the axes never move: blit the line, band, star and title
+                canvas.animate(*state["avg"].values(), *state["win"].values())
         canvas.refresh()
         return data
 
