@@ -66,6 +66,15 @@ class History:
     diverged: bool = False
 
 
+@functools.lru_cache(maxsize=64)
+def _loss_takes_validate(model_type):
+    """Whether model_type.loss accepts validate=False (FullyConnectedNet's does)."""
+    try:
+        return "validate" in inspect.signature(model_type.loss).parameters
+    except (AttributeError, TypeError, ValueError):  # no loss method on the class
+        return False
+
+
 class Trainer:
     """Trains `model` with `optimizer` on (X, y); see the module docstring.
 
@@ -81,7 +90,7 @@ class Trainer:
                              f"{optimizer!r}; use e.g. make_optimizer('adam', learning_rate=1e-3).")
         self.model, self.optimizer = model, optimizer
         # The data are checked once here, so the network need not check every batch.
-        if "validate" in inspect.signature(model.loss).parameters:
+        if _loss_takes_validate(type(model)):
             self._loss = functools.partial(model.loss, validate=False)
         else:
             self._loss = model.loss
