@@ -157,14 +157,17 @@ def machine():
                       re.MULTILINE)
     cpu = found.group(1).strip() if found else platform.processor() or "unknown CPU"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{os.cpu_count()} cores, {cpu}; load average {load:.1f} when it started"
+    return f"{os.cpu_count()} cores, {cpu}; load average {load:.1f} at the start"
 
 
 def table(rows, when, where):
+    after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
         "## Widget latency (lessons 01-03)",
         "",
-        f"`python benchmarks/bench_widgets.py`, {when}, on {where}. Each row moves one",
+        f"`python benchmarks/bench_widgets.py`, {when}, on {where}, {after:.1f} at the end",
+        "(above about 1, other jobs were sharing the 2 cores: read the p95s as pessimistic).",
+        "Each row moves one",
         "control repeatedly (0.15 s apart); times are from the change to the new picture in",
         "the Image widget. Background demos train in a thread: \"first picture\" is when the",
         "first new frame appears, \"done\" when the run has finished and been drawn.",
