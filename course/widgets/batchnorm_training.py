@@ -5,22 +5,20 @@
     runs = course.batchnorm_experiments.learning_rate_sweep("relu", rates, ...)
     sweep_demo(runs)                 # slider `learning_rate`: both runs at that rate
 
-Layers: compute (`histogram_view_data`, `sweep_view_data`), plot (`draw_histograms`,
-`draw_percentiles`, `draw_sweep_curves`, `draw_sweep_summary`), view (`histograms_demo`,
-`sweep_demo`). The compute layer only selects from results made by
-course.batchnorm_experiments, so moving a slider never trains anything.
+Layers: compute (`histogram_view_data`, `sweep_view_data`), plot (`HistogramsPlot`,
+`SweepPlot`), view (`histograms_demo`, `sweep_demo`). The compute layer only selects
+from results made by course.batchnorm_experiments, so moving a slider never trains
+anything; the plots redraw only what a slider changes (blitting).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from course.widgets.canvas import FigureImage
-from course.widgets.demo_box import DemoBox
 from course.widgets.panels import panel_demo
 
-__all__ = ["histogram_view_data", "sweep_view_data", "draw_histograms", "draw_percentiles",
-           "draw_sweep_curves", "draw_sweep_summary", "histograms_demo", "sweep_demo"]
+__all__ = ["histogram_view_data", "sweep_view_data", "HistogramsPlot", "SweepPlot",
+           "histograms_demo", "sweep_demo"]
 
 ARMS = ((False, "plain", "C0"), (True, "batch norm", "C3"))
 
@@ -69,88 +67,114 @@ def sweep_view_data(runs, learning_rate):
 
 
 # ---------------------------------------------------------------------- plot
-def draw_histograms(axes_rows, data):
-    """axes_rows: 2 rows (plain, batch norm) of one axes per hidden layer."""
-    bins = data["bins"]
-    for (_, name, color), axes in zip(ARMS, axes_rows, strict=True):
-        arm = data[name]
-        for layer, ax in enumerate(axes):
-            ax.clear()
-            ax.stairs(arm["histograms"][layer], bins, fill=True, color=color, alpha=0.6)
-            ax.set_ylim(0, 0.35)
-            ax.set_yticks([])
-            ax.tick_params(labelsize=7)
-            summary = f"mean {arm['means'][layer]:+.2f}\nspread {arm['spreads'][layer]:.2f}"
-            ax.text(0.02, 0.95, summary, transform=ax.transAxes, fontsize=7, va="top")
+class HistogramsPlot:
+    """Two rows (plain, batch norm) of one histogram per hidden layer, and on the right
+    each arm's percentile trace of one unit; only bars, labels and the step line move."""
+
+    def __init__(self, canvas, axes, data):
+        rows, traces = axes
+        bins = data["bins"]
+        self.bars, self.notes, self.labels, self.step_lines = {}, {}, {}, {}
+        animated = []
+        for (_, name, color), row, trace in zip(ARMS, rows, traces, strict=True):
+            self.bars[name] = [ax.stairs(np.zeros(len(bins) - 1), bins, fill=True, color=color,
+                                         alpha=0.6) for ax in row]
+            self.notes[name] = [ax.text(0.02, 0.95, "", transform=ax.transAxes, fontsize=7,
+                                        va="top") for ax in row]
+            self.labels[name] = row[0].text(-0.12, 0.5, "", transform=row[0].transAxes,
+                                            rotation=90, ha="center", va="center", fontsize=8)
+            for layer, ax in enumerate(row):
+                ax.set_xlim(bins[0], bins[-1])
+                ax.set_ylim(0, 0.35)
+                ax.set_yticks([])
+                ax.tick_params(labelsize=7)
+                if name == "plain":
+                    ax.set_title(f"layer {layer + 1}", fontsize=9)
+                else:
+                    ax.set_xlabel("z (input of the sigmoid)", fontsize=7)
+            arm = data[name]
+            p = arm["percentiles"]
+            trace.fill_between(arm["steps"], p[:, 0], p[:, 2], color=color, alpha=0.25, lw=0)
+            trace.plot(arm["steps"], p[:, 1], color=color, lw=1.5)
+            self.step_lines[name] = trace.axvline(0, color="k", lw=1, ls="--")
+            trace.set_ylim(-6, 6)
+            trace.tick_params(labelsize=7)
+            trace.grid(alpha=0.3)
             if name == "plain":
-                ax.set_title(f"layer {layer + 1}", fontsize=9)
+                trace.set_title("one unit of layer 3\n(15/50/85th percentiles)", fontsize=8)
             else:
-                ax.set_xlabel("z (input of the sigmoid)", fontsize=7)
-        axes[0].set_ylabel(f"{name}\ndev acc {arm['dev_accuracy']:.2f}", fontsize=8)
+                trace.set_xlabel("step", fontsize=7)
+            animated += [*self.bars[name], *self.notes[name], self.labels[name],
+                         self.step_lines[name]]
+        canvas.animate(*animated)
+
+    def update(self, data):
+        for _, name, _ in ARMS:
+            arm = data[name]
+            for layer, (bars, note) in enumerate(zip(self.bars[name], self.notes[name],
+                                                     strict=True)):
+                bars.set_data(values=arm["histograms"][layer])
+                note.set_text(f"mean {arm['means'][layer]:+.2f}\n"
+                              f"spread {arm['spreads'][layer]:.2f}")
+            self.labels[name].set_text(f"{name}\ndev acc {arm['dev_accuracy']:.2f}")
+            self.step_lines[name].set_xdata([data["step"], data["step"]])
 
 
-def draw_percentiles(axes, data):
-    """15th/50th/85th percentiles of one last-layer unit's z over training, per arm."""
-    for (_, name, color), ax in zip(ARMS, axes, strict=True):
-        ax.clear()
-        arm = data[name]
-        p = arm["percentiles"]
-        ax.fill_between(arm["steps"], p[:, 0], p[:, 2], color=color, alpha=0.25, lw=0)
-        ax.plot(arm["steps"], p[:, 1], color=color, lw=1.5)
-        ax.axvline(data["step"], color="k", lw=1, ls="--")
-        ax.set_ylim(-6, 6)
+class SweepPlot:
+    """Left: both arms' dev accuracy at the chosen rate. Right: steps to the target against
+    the rate (x: diverged, ^: never reached it), with a line at the chosen rate."""
+
+    def __init__(self, canvas, axes, data):
+        ax, ax_summary = axes
+        self.curves, self.crosses = {}, {}
+        for _, name, color in ARMS:
+            (self.curves[name],) = ax.plot([], [], color=color, lw=1.6, label=name)
+            (self.crosses[name],) = ax.plot([], [], "x", color=color, ms=10, mew=2)
+        ax.axhline(data["target"], color="0.5", ls=":", lw=1)
+        ax.set_ylim(0, 1.0)
+        ax.set_xlim(0, data["max_steps"] or max(len(data["plain"]["steps"]), 1))
+        ax.set_xlabel("step", fontsize=8)
+        ax.set_ylabel("dev accuracy", fontsize=8)
+        ax.legend(fontsize=7, loc="lower right")
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
-        if name == "plain":
-            ax.set_title("one unit of layer 3\n(15/50/85th percentiles)", fontsize=8)
-        else:
-            ax.set_xlabel("step", fontsize=7)
+        self.title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", fontsize=9)
 
+        rates = data["rates"]
+        ceiling = (data["max_steps"] or 1000) * 1.6
+        for _, name, color in ARMS:
+            arm = data[name]
+            reached = [(r, s) for r, s in zip(rates, arm["all_steps_to_target"], strict=True)
+                       if s is not None]
+            if reached:
+                ax_summary.plot(*zip(*reached, strict=True), "o-", color=color, label=name,
+                                ms=4)
+            for r, s, d in zip(rates, arm["all_steps_to_target"], arm["all_diverged"],
+                               strict=True):
+                if s is None:
+                    ax_summary.plot(r, ceiling, "x" if d else "^", color=color, ms=7, mew=2)
+        self.rate_line = ax_summary.axvline(rates[0], color="k", lw=1, ls="--")
+        ax_summary.set_xscale("log")
+        ax_summary.set_yscale("log")
+        ax_summary.set_xlabel("learning rate", fontsize=8)
+        ax_summary.set_ylabel(f"steps to {data['target']:.0%} dev accuracy", fontsize=8)
+        ax_summary.set_title("x: diverged   ^: never reached it", fontsize=8)
+        ax_summary.legend(fontsize=7, loc="upper left")
+        ax_summary.tick_params(labelsize=7)
+        ax_summary.grid(alpha=0.3)
+        canvas.animate(*self.curves.values(), *self.crosses.values(), self.title,
+                       self.rate_line)
 
-def draw_sweep_curves(ax, data):
-    ax.clear()
-    for _, name, color in ARMS:
-        arm = data[name]
-        label = f"{name}" + (" (diverged)" if arm["diverged"] else "")
-        ax.plot(arm["steps"], arm["dev_accuracy"], color=color, lw=1.6, label=label)
-        if arm["diverged"]:
-            ax.plot(arm["steps"][-1], arm["dev_accuracy"][-1], "x", color=color, ms=10, mew=2)
-    ax.axhline(data["target"], color="0.5", ls=":", lw=1)
-    ax.set_ylim(0, 1.0)
-    if data["max_steps"]:
-        ax.set_xlim(0, data["max_steps"])
-    ax.set_xlabel("step", fontsize=8)
-    ax.set_ylabel("dev accuracy", fontsize=8)
-    ax.set_title(f"learning rate {data['learning_rate']:g}", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
-
-
-def draw_sweep_summary(ax, data):
-    """Steps to the target against the learning rate; a cross where a run diverged and a
-    triangle at the top where it never reached the target."""
-    ax.clear()
-    rates = data["rates"]
-    ceiling = (data["max_steps"] or 1000) * 1.6
-    for _, name, color in ARMS:
-        arm = data[name]
-        reached = [(r, s) for r, s in zip(rates, arm["all_steps_to_target"], strict=True)
-                   if s is not None]
-        if reached:
-            ax.plot(*zip(*reached, strict=True), "o-", color=color, label=name, ms=4)
-        for r, s, d in zip(rates, arm["all_steps_to_target"], arm["all_diverged"], strict=True):
-            if s is None:
-                ax.plot(r, ceiling, "x" if d else "^", color=color, ms=7, mew=2)
-    ax.axvline(data["learning_rate"], color="k", lw=1, ls="--")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("learning rate", fontsize=8)
-    ax.set_ylabel(f"steps to {data['target']:.0%} dev accuracy", fontsize=8)
-    ax.set_title("x: diverged   ^: never reached it", fontsize=8)
-    ax.legend(fontsize=7, loc="upper left")
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+    def update(self, data):
+        for _, name, _ in ARMS:
+            arm = data[name]
+            self.curves[name].set_data(arm["steps"], arm["dev_accuracy"])
+            if arm["diverged"]:
+                self.crosses[name].set_data([arm["steps"][-1]], [arm["dev_accuracy"][-1]])
+            else:
+                self.crosses[name].set_data([], [])
+        self.title.set_text(f"learning rate {data['learning_rate']:g}")
+        self.rate_line.set_xdata([data["learning_rate"], data["learning_rate"]])
 
 
 # ---------------------------------------------------------------------- view
@@ -161,20 +185,15 @@ def histograms_demo(snapshots, step=None):
     steps = list(snapshots["snapshot_steps"])
     first = steps[-1] if step is None else step
     controls = {"step": ipywidgets.SelectionSlider(options=steps, value=first, description="step")}
-    canvas = FigureImage(figsize=(9.6, 3.6))
-    grid = canvas.figure.add_gridspec(2, 4, width_ratios=(1, 1, 1, 1.2), wspace=0.25,
-                                      hspace=0.45, left=0.07, right=0.99, bottom=0.13,
-                                      top=0.88)
-    rows = [[canvas.figure.add_subplot(grid[r, c]) for c in range(3)] for r in range(2)]
-    traces = [canvas.figure.add_subplot(grid[r, 3]) for r in range(2)]
 
-    def update(values):
-        data = histogram_view_data(snapshots, values["step"])
-        with canvas.lock:
-            draw_histograms(rows, data)
-            draw_percentiles(traces, data)
-        canvas.refresh()
-        return data
+    def layout(figure):
+        grid = figure.add_gridspec(2, 4, width_ratios=(1, 1, 1, 1.2), wspace=0.25,
+                                   hspace=0.45, left=0.07, right=0.99, bottom=0.13, top=0.88)
+        rows = [[figure.add_subplot(grid[r, c]) for c in range(3)] for r in range(2)]
+        return rows, [figure.add_subplot(grid[r, 3]) for r in range(2)]
+
+    def compute(values):
+        return histogram_view_data(snapshots, values["step"])
 
     def describe(data):
         plain, bn = data["plain"], data["batch norm"]
@@ -183,7 +202,8 @@ def histograms_demo(snapshots, step=None):
                 f"{bn['means'][2]:+.2f} and {bn['spreads'][2]:.2f} with it. Dev accuracy "
                 f"{plain['dev_accuracy']:.2f} against <b>{bn['dev_accuracy']:.2f}</b>.")
 
-    return DemoBox(controls, canvas, update, describe=describe)
+    return panel_demo(controls, compute, HistogramsPlot, describe, figsize=(9.6, 3.6),
+                      axes=layout)
 
 
 def sweep_demo(runs, learning_rate=None):
@@ -195,12 +215,9 @@ def sweep_demo(runs, learning_rate=None):
         options=[(f"{r:g}", r) for r in rates],
         value=learning_rate if learning_rate is not None else rates[len(rates) // 2],
         description="learning rate", style={"description_width": "initial"})}
+
     def compute(values):
         return sweep_view_data(runs, values["learning_rate"])
-
-    def draw(axes, data):
-        draw_sweep_curves(axes[0], data)
-        draw_sweep_summary(axes[1], data)
 
     def describe(data):
         parts = []
@@ -216,4 +233,4 @@ def sweep_demo(runs, learning_rate=None):
                              f"</b> steps")
         return f"Learning rate {data['learning_rate']:g}. " + "; ".join(parts) + "."
 
-    return panel_demo(controls, compute, draw, describe, wspace=0.25)
+    return panel_demo(controls, compute, SweepPlot, describe, wspace=0.25)

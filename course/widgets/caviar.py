@@ -12,8 +12,8 @@ learning curves and picks the best; the right panel gives the expected best dev
 accuracy for each number of models against what babysitting one model achieved in
 the same time.
 
-Layers: compute (`run_caviar`, `expected_best`, `caviar_data`), plot (`draw_curves`,
-`draw_expected_best`), view (`caviar_demo`).
+Layers: compute (`run_caviar`, `run_pandas`, `expected_best`, `caviar_data`), plot
+(`CaviarPlot`), view (`caviar_demo`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from course.search.digits_objectives import train_digits
 from course.search.runner import run_trials
 from course.widgets.panels import panel_demo
 
-__all__ = ["run_caviar", "run_pandas", "expected_best", "caviar_data", "draw_curves",
-           "draw_expected_best", "caviar_demo"]
+__all__ = ["run_caviar", "run_pandas", "expected_best", "caviar_data", "CaviarPlot",
+           "caviar_demo"]
 
 
 # ---------------------------------------------------------------------- compute
@@ -86,54 +86,60 @@ def caviar_data(table, k, panda_scores=None):
 
 
 # ---------------------------------------------------------------------- plot
-def draw_curves(ax, data):
-    """All learning curves, the k trained ones coloured by learning rate, the best thick."""
-    ax.clear()
-    k, best = data["k"], data["best_index"]
-    log_rates = np.log10(data["learning_rates"])
-    low, high = log_rates.min(), log_rates.max()
-    colors = matplotlib.colormaps["viridis"]
-    for i, curve in enumerate(data["curves"]):
-        epochs = np.arange(1, len(curve) + 1)
-        if i >= k:
-            ax.plot(epochs, curve, color="0.88", lw=0.7, zorder=1)
-            continue
-        shade = (log_rates[i] - low) / max(high - low, 1e-9)
-        ax.plot(epochs, curve, color=colors(0.9 * shade), lw=2.6 if i == best else 1.0,
-                zorder=3 if i == best else 2)
-    curve = data["curves"][best]
-    ax.annotate(f"best of {k}: {data['best_score']:.3f}\nlr {data['learning_rates'][best]:.3g}",
-                (len(curve), curve[-1]), xytext=(-4, -22), textcoords="offset points",
-                ha="right", fontsize=8)
-    ax.set_ylim(0, 1.0)
-    ax.set_xlabel("epoch", fontsize=8)
-    ax.set_ylabel("dev accuracy", fontsize=8)
-    ax.set_title(f"{k} models trained at once (colour: log learning rate)", fontsize=9)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+class CaviarPlot:
+    """Left: every learning curve, the first k coloured by learning rate, the best thick.
+    Right: expected best dev accuracy against the number of models, and the panda's level.
+    Only the curves' colours, the best curve, its label and the marker change."""
 
+    def __init__(self, canvas, axes, data):
+        ax, ax_best = axes
+        log_rates = np.log10(data["learning_rates"])
+        shade = (log_rates - log_rates.min()) / max(np.ptp(log_rates), 1e-9)
+        self.colors = matplotlib.colormaps["viridis"](0.9 * shade)
+        self.lines = [ax.plot(np.arange(1, len(c) + 1), c, lw=1.0)[0] for c in data["curves"]]
+        (self.best_line,) = ax.plot([], [], lw=2.6)
+        self.best_label = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right",
+                                  fontsize=8)
+        self.title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", fontsize=9)
+        ax.set_ylim(0, 1.0)
+        ax.set_xlabel("epoch", fontsize=8)
+        ax.set_ylabel("dev accuracy", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
 
-def draw_expected_best(ax, data):
-    """Expected best dev accuracy against the number of models, with the panda's level."""
-    ax.clear()
-    expected = data["expected_best"]
-    counts = np.arange(1, len(expected) + 1)
-    ax.plot(counts, expected, "o-", ms=3, color="C0", label="caviar: best of k")
-    ax.plot([data["k"]], [expected[data["k"] - 1]], "o", ms=9, color="C3", zorder=3)
-    if data["panda_mean"] is not None:
-        ax.axhline(data["panda_mean"], color="C1", ls="--", lw=1.5, label="panda: one model")
-    ax.set_xscale("log", base=2)
-    ax.xaxis.set_major_locator(FixedLocator([c for c in (1, 2, 4, 8, 16, 32, 64)
-                                             if c <= len(expected)]))
-    ax.xaxis.set_major_formatter("{x:g}")
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("models trained at once", fontsize=8)
-    ax.set_ylabel("expected best dev accuracy", fontsize=8)
-    ax.set_ylim(max(0.0, expected.min() - 0.05), 1.0)
-    ax.legend(fontsize=7, loc="lower right")
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
-    ax.set_title("the same wall-clock time", fontsize=9)
+        expected = data["expected_best"]
+        counts = np.arange(1, len(expected) + 1)
+        ax_best.plot(counts, expected, "o-", ms=3, color="C0", label="caviar: best of k")
+        if data["panda_mean"] is not None:
+            ax_best.axhline(data["panda_mean"], color="C1", ls="--", lw=1.5,
+                            label="panda: one model")
+        (self.marker,) = ax_best.plot([], [], "o", ms=9, color="C3")
+        ax_best.set_xscale("log", base=2)
+        ax_best.xaxis.set_major_locator(FixedLocator([c for c in (1, 2, 4, 8, 16, 32, 64)
+                                                      if c <= len(expected)]))
+        ax_best.xaxis.set_major_formatter("{x:g}")
+        ax_best.xaxis.set_minor_locator(NullLocator())
+        ax_best.set_xlabel("models trained at once", fontsize=8)
+        ax_best.set_ylabel("expected best dev accuracy", fontsize=8)
+        ax_best.set_ylim(max(0.0, expected.min() - 0.05), 1.0)
+        ax_best.legend(fontsize=7, loc="lower right")
+        ax_best.tick_params(labelsize=7)
+        ax_best.grid(alpha=0.3)
+        ax_best.set_title("the same wall-clock time", fontsize=9)
+        canvas.animate(*self.lines, self.best_line, self.best_label, self.title, self.marker)
+
+    def update(self, data):
+        k, best = data["k"], data["best_index"]
+        for i, line in enumerate(self.lines):
+            line.set_color(self.colors[i] if i < k else "0.88")
+            line.set_linewidth(1.0 if i < k else 0.7)
+        curve = data["curves"][best]
+        self.best_line.set_data(np.arange(1, len(curve) + 1), curve)
+        self.best_line.set_color(self.colors[best])
+        self.best_label.set_text(f"best of {k}: {data['best_score']:.3f} "
+                                 f"(lr {data['learning_rates'][best]:.3g})")
+        self.title.set_text(f"{k} models trained at once (colour: log learning rate)")
+        self.marker.set_data([k], [data["expected_best"][k - 1]])
 
 
 # ---------------------------------------------------------------------- view
@@ -153,10 +159,6 @@ def caviar_demo(table, *, panda_scores=None, models=4):
     def compute(values):
         return caviar_data(table, values["models"], panda_scores)
 
-    def draw(axes, data):
-        draw_curves(axes[0], data)
-        draw_expected_best(axes[1], data)
-
     def describe(data):
         text = (f"Best of the first {data['k']} models: <b>{data['best_score']:.3f}</b> dev "
                 f"accuracy (learning rate {data['best_config']['learning_rate']:.3g}, hidden "
@@ -166,4 +168,4 @@ def caviar_demo(table, *, panda_scores=None, models=4):
             text += f"; babysitting one model gave <b>{data['panda_mean']:.3f}</b>"
         return text + "."
 
-    return panel_demo(controls, compute, draw, describe, width_ratios=(1.5, 1))
+    return panel_demo(controls, compute, CaviarPlot, describe, width_ratios=(1.5, 1))

@@ -9,8 +9,7 @@ rest are grey. Right: the chosen rung's scores against the learning rate, surviv
 filled, dropped configs hollow (grey crosses: dropped at an earlier rung), which shows
 what the bad values had in common.
 
-Layers: compute (`halving_data`), plot (`draw_rungs`, `draw_rung_scores`), view
-(`halving_demo`).
+Layers: compute (`halving_data`), plot (`HalvingPlot`), view (`halving_demo`).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator
 
 from course.widgets.panels import panel_demo
 
-__all__ = ["halving_data", "draw_rungs", "draw_rung_scores", "halving_demo"]
+__all__ = ["halving_data", "HalvingPlot", "halving_demo"]
 
 
 # ---------------------------------------------------------------------- compute
@@ -56,60 +55,83 @@ def halving_data(result, rung):
 
 
 # ---------------------------------------------------------------------- plot
-def draw_rungs(ax, data):
-    """Score against budget for every config, up to the chosen rung."""
-    ax.clear()
-    running = set(data["running"])
-    for i, pts in data["points"].items():
-        shown = [(b, s) for b, s in pts if b <= data["budget"]]
-        if not shown:
-            continue
-        budgets, scores = zip(*shown, strict=True)
-        if i in running:
-            dropped = i in data["dropped"]
-            ax.plot(budgets, scores, "-", color="C3" if dropped else "C0", lw=1.3, zorder=3)
-            ax.plot(budgets[-1], scores[-1], "x" if dropped else "o", ms=5,
-                    color="C3" if dropped else "C0", zorder=4)
-        else:  # dropped at an earlier rung
-            ax.plot(budgets, scores, "-", color="0.8", lw=0.8, zorder=1)
-            ax.plot(budgets[-1], scores[-1], "x", ms=4, color="0.7", zorder=1)
-    ax.axvspan(data["budget"] / 1.25, data["budget"] * 1.25, color="C1", alpha=0.15)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_locator(FixedLocator(data["budgets"]))
-    ax.xaxis.set_major_formatter("{x:g}")
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.set_xlim(data["budgets"][0] / 1.5, data["budgets"][-1] * 1.5)
-    ax.set_ylim(0, 1.0)
-    ax.set_xlabel("epochs given (log scale)", fontsize=8)
-    ax.set_ylabel("dev accuracy", fontsize=8)
-    ax.set_title(f"rung {data['rung']}: {len(data['running'])} configs x {data['budget']} "
-                 f"epochs (red x: dropped)", fontsize=9)
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+class HalvingPlot:
+    """Left: dev accuracy against epochs given, one line per config, up to the chosen rung;
+    running configs coloured (red x: dropped at this rung), earlier drop-outs grey.
+    Right: the chosen rung's scores against the learning rate."""
 
+    def __init__(self, canvas, axes, data):
+        ax, ax_scores = axes
+        self.lines, self.ends = {}, {}
+        for i in data["points"]:
+            (self.lines[i],) = ax.plot([], [], "-")
+            (self.ends[i],) = ax.plot([], [], ls="none")
+        self.band = ax.axvline(data["budgets"][0], color="C1", lw=14, alpha=0.15)
+        self.title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", fontsize=9)
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(FixedLocator(data["budgets"]))
+        ax.xaxis.set_major_formatter("{x:g}")
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.set_xlim(data["budgets"][0] / 1.5, data["budgets"][-1] * 1.5)
+        ax.set_ylim(0, 1.0)
+        ax.set_xlabel("epochs given (log scale)", fontsize=8)
+        ax.set_ylabel("dev accuracy", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
 
-def draw_rung_scores(ax, data):
-    """The chosen rung's scores against learning rate: survivors filled, dropped hollow."""
-    ax.clear()
-    rates, scores = data["learning_rates"], data["scores"]
-    earlier = [i for i, pts in data["points"].items() if i not in scores and pts]
-    if earlier:  # dropped before this rung: their last score, in grey
+        self.earlier = ax_scores.scatter([], [], s=14, marker="x", color="0.7",
+                                         label="dropped before")
+        self.kept = ax_scores.scatter([], [], s=28, color="C0", label="kept")
+        self.dropped = ax_scores.scatter([], [], s=28, facecolors="none", edgecolors="C3",
+                                         label="dropped")
+        self.spent = ax_scores.text(0.5, 1.02, "", transform=ax_scores.transAxes,
+                                    ha="center", fontsize=9)
+        rates = data["learning_rates"]
+        ax_scores.set_xscale("log")
+        ax_scores.set_xlim(rates.min() / 1.5, rates.max() * 1.5)
+        ax_scores.xaxis.set_major_formatter("{x:g}")
+        ax_scores.xaxis.set_minor_formatter(NullFormatter())
+        ax_scores.set_ylim(0, 1.0)
+        ax_scores.set_xlabel("learning rate", fontsize=8)
+        ax_scores.legend(fontsize=7, loc="upper left")
+        ax_scores.tick_params(labelsize=7)
+        ax_scores.grid(alpha=0.3)
+        self.rates = rates
+        canvas.animate(self.band, *self.lines.values(), *self.ends.values(), self.title,
+                       self.earlier, self.kept, self.dropped, self.spent)
+
+    def update(self, data):
+        running, dropped = set(data["running"]), set(data["dropped"])
+        for i, pts in data["points"].items():
+            shown = [(b, s) for b, s in pts if b <= data["budget"]]
+            line, end = self.lines[i], self.ends[i]
+            if not shown:
+                line.set_data([], [])
+                end.set_data([], [])
+                continue
+            budgets, scores = zip(*shown, strict=True)
+            line.set_data(budgets, scores)
+            end.set_data([budgets[-1]], [scores[-1]])
+            if i in running:
+                color = "C3" if i in dropped else "C0"
+                line.set(color=color, lw=1.3)
+                end.set(color=color, marker="x" if i in dropped else "o", ms=5)
+            else:
+                line.set(color="0.8", lw=0.8)
+                end.set(color="0.7", marker="x", ms=4)
+        self.band.set_xdata([data["budget"], data["budget"]])
+        self.title.set_text(f"rung {data['rung']}: {len(data['running'])} configs x "
+                            f"{data['budget']} epochs (red x: dropped)")
+        scores = data["scores"]
+        earlier = [i for i, pts in data["points"].items() if i not in scores and pts]
         last = [[s for b, s in data["points"][i] if b <= data["budget"]][-1] for i in earlier]
-        ax.scatter(rates[earlier], last, s=14, marker="x", color="0.7", label="dropped before")
-    for group, style in ((data["survivors"], {"color": "C0", "label": "kept"}),
-                         (data["dropped"], {"facecolors": "none", "edgecolors": "C3",
-                                            "label": "dropped"})):
-        if group:
-            ax.scatter(rates[group], [scores[i] for i in group], s=28, **style)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter("{x:g}")
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_ylim(0, 1.0)
-    ax.set_xlabel("learning rate", fontsize=8)
-    ax.set_title(f"{data['epochs_spent']} of {data['total_budget']} epochs spent", fontsize=9)
-    ax.legend(fontsize=7, loc="upper left")
-    ax.tick_params(labelsize=7)
-    ax.grid(alpha=0.3)
+        for collection, group, values in (
+                (self.earlier, earlier, last),
+                (self.kept, data["survivors"], [scores[i] for i in data["survivors"]]),
+                (self.dropped, data["dropped"], [scores[i] for i in data["dropped"]])):
+            offsets = np.column_stack([self.rates[group], values]) if group else np.empty((0, 2))
+            collection.set_offsets(offsets)
+        self.spent.set_text(f"{data['epochs_spent']} of {data['total_budget']} epochs spent")
 
 
 # ---------------------------------------------------------------------- view
@@ -122,10 +144,6 @@ def halving_demo(result, rung=0):
     def compute(values):
         return halving_data(result, values["rung"])
 
-    def draw(axes, data):
-        draw_rungs(axes[0], data)
-        draw_rung_scores(axes[1], data)
-
     def describe(data):
         worst_kept = min(data["scores"][i] for i in data["survivors"])
         text = (f"Rung {data['rung']}: {len(data['running'])} configs trained for "
@@ -136,4 +154,5 @@ def halving_demo(result, rung=0):
                      f"{best_dropped:.3f})")
         return text + "."
 
-    return panel_demo(controls, compute, draw, describe, width_ratios=(1.4, 1), wspace=0.18)
+    return panel_demo(controls, compute, HalvingPlot, describe, width_ratios=(1.4, 1),
+                      wspace=0.18)

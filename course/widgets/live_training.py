@@ -226,11 +226,16 @@ class LiveTraining:
                 return
             if (max_steps is not None and steps >= max_steps) or time.perf_counter() >= deadline:
                 break
-        if max_steps is not None:  # a speed limit: sleep out the rest of the frame
+        # A speed limit: sleep out the rest of the frame, but apply requests as they come.
+        while max_steps is not None and not self._stop.is_set():
             left = deadline - time.perf_counter()
-            if left > 0:
-                self._wake.wait(left)
-                self._wake.clear()
+            if left <= 0:
+                return
+            self._wake.wait(left)
+            self._wake.clear()
+            if self._requests and self._apply_requests():
+                if self.state != self.RUNNING or trainer is not self.trainer:
+                    return
 
     def _draw(self, *, running, quiet=False):
         start = self._frame_started = time.perf_counter()
