@@ -3,8 +3,9 @@
 Modules, each stating its interface in its docstring:
 layers (dense and activation forward/backward pairs), batchnorm, losses, model
 (FullyConnectedNet), optim (SGD, Momentum, RMSProp, Adam, FunctionOptimizer),
-schedules (learning-rate decay), training (Trainer, History, train), gradcheck,
-packed (parameters as views of one flat vector).
+schedules (learning-rate decay), training (Trainer, History, train,
+train_from_config), gradcheck, packed (parameters as views of one flat vector),
+checks (the input checks behind the error messages).
 """
 
 from course.nn.batchnorm import (

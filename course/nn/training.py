@@ -14,15 +14,16 @@ the next step on and recorded in `history.events`) or end the run with
 epoch to schedule(lr0, epoch); setting the learning rate by hand restarts it from
 the new value. The same rng seed gives the same History.
 
-A cost that turns NaN or infinite, or grows above `diverge_above` times the
-first step's cost (or times 1 if that was smaller; default 1000, None turns
-this off), means the run has
-diverged: with
-on_divergence="raise" (the default) the loop raises TrainingDiverged; with "stop"
-it ends the run with history.diverged = True and the message in stop_reason.
+A run has diverged when its cost turns NaN or infinite, or grows above
+`diverge_above` times its first step's cost (times 1 if that was smaller;
+default 1000, None turns this off). With on_divergence="raise" (the default) the
+loop then raises TrainingDiverged; with "stop" it ends the run with
+history.diverged = True and the message in stop_reason. Either message says the
+learning rate is probably too high.
 
-`train(...)` wraps Trainer for one call; `train_from_config(config, data)` builds
-the network, optimizer and schedule from a dict of vocabulary names.
+`train(...)` wraps Trainer for one call; `build_from_config(config, data)` builds
+the network, optimizer and schedule from a dict of vocabulary names, and
+`train_from_config(config, data)` also trains them.
 """
 
 import functools
