@@ -115,7 +115,7 @@ class BabysittingPlot:
 
     `update(data, status)` moves the artists; the canvas then blits them (see
     course.widgets.canvas) unless an axis limit had to change. The x axis grows in
-    jumps of 1.5x and the cost axis only widens, so full draws stay rare. The event
+    jumps of 2x and the cost axis only widens, so full draws stay rare. The event
     markers are a fixed pool of hidden artists, shown and moved as events arrive.
     """
 
@@ -193,9 +193,9 @@ class BabysittingPlot:
     def _fit_limits(self, n, costs):
         right = self.ax_cost.get_xlim()[1]
         if n > right or n < right / 4:  # grown out of the axis, or reset to a new run
-            right = 100.0
+            right = 200.0
             while right < n:
-                right *= 1.5
+                right *= 2  # each change costs a full draw: make them rare
             for ax in (self.ax_cost, self.ax_acc):
                 ax.set_xlim(0, right)
             self.canvas.invalidate()
