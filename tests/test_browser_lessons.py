@@ -6,7 +6,8 @@ For each lessons/*.ipynb (new lessons are picked up automatically) the test
    workspace folders (news pop-up off), by `subprocess.Popen`, stopped by that PID;
 3) drives Debian's Chromium through Playwright: opens the lesson with `?reset`, waits
    for the kernel ("Python 3 (ipykernel) | Idle" in the status bar), runs all cells from
-   the Run menu and waits until every code cell has run;
+   the Run menu, waits until every code cell has run and checks that none printed a
+   traceback;
 4) clicks the first slider's handle, presses ArrowRight, and waits until the picture in
    that output changes; the output area's screenshots before and after must differ.
 Screenshots are saved under the test's tmp_path.
@@ -143,6 +144,11 @@ def test_run_all_then_a_slider_changes_the_picture(lesson, chromium, lab, tmp_pa
             page.locator('li[data-command="runmenu:run-all"]').click()
             page.wait_for_function(code_cells_done_js(), timeout=120_000, polling=250)
             expect(status).to_be_visible(timeout=120_000)
+            tracebacks = page.locator(
+                '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]',
+                has_text="Traceback",
+            )
+            assert tracebacks.count() == 0, tracebacks.first.inner_text()[:2000]
 
             handle = page.locator(".widget-slider .noUi-handle").first
             expect(handle).to_be_visible(timeout=30_000)
