@@ -43,6 +43,7 @@ class DemoBox(ipywidgets.VBox):
                  side=None, run_now=True):
         self.controls = dict(controls)
         self.canvas = canvas
+        self.figure = canvas.figure
         self.image = canvas.image
         self.status = ipywidgets.HTML()
         self.side = side
