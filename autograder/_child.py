@@ -6,7 +6,10 @@ its own resource limits, runs the setup cells, the student's answer cells, the p
 the visible test cells, and writes one JSON event per line to the result channel (the
 original stdout). Student output goes to /dev/null. It never sees reference answers:
 everything it writes is data that the parent judges. It imports only the standard
-library and NumPy, and nothing from ``autograder``.
+library and NumPy, and nothing from ``autograder``. A probe may name a driver: a function
+of the assignment's ``drivers.py`` (sent in the job as text, loaded after the student's
+cells) that makes the call, e.g. handing the student's function an objective or an
+executor, and may return a dict of arrays.
 """
 
 import base64
@@ -109,6 +112,20 @@ def main():
                 emit(event="cell", kind=kind, id=cell_id, error=_describe(exc))
     emit(event="cells_done")
 
+    # The assignment's probe drivers (harness code, no answers) are loaded only now, after
+    # the student's cells, into a namespace of their own.
+    drivers = {"__name__": "_autograder_drivers"}
+    try:
+        exec(compile(job.get("drivers") or "", "<drivers>", "exec"), drivers)
+    except BaseException:
+        drivers = {}
+
+    def student(name):
+        found = namespace.get(name)
+        if not callable(found):
+            raise NameError(f"name {name!r} is not defined")
+        return found
+
     current = None
     for probe in job["probes"]:
         if probe["function"] != current:
@@ -121,12 +138,22 @@ def main():
             function = namespace.get(probe["function"])
             if not callable(function):
                 raise NameError(f"name {probe['function']!r} is not defined")
-            result = function(*[decode(arg) for arg in probe["args"]])
+            args = [decode(arg) for arg in probe["args"]]
+            if probe.get("driver"):
+                driver = drivers.get(probe["driver"])
+                if not callable(driver):
+                    raise RuntimeError(f"the grader's probe {probe['driver']!r} did not load")
+                result = driver(function, student, *args)
+            else:
+                result = function(*args)
         except BaseException as exc:
             error = _describe(exc)
         else:
             try:
-                value = encode(result)
+                if probe.get("driver") and isinstance(result, dict):
+                    value = {"fields": {str(k): encode(v) for k, v in result.items()}}
+                else:
+                    value = encode(result)
             except BaseException as exc:
                 error = {"type": "BadReturn", "message": f"{type(result).__name__}: {exc}"[:300]}
         emit(

@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from autograder import ledger, notebook, sandbox, tripwire
-from autograder.spec import Assignment, Verdict, load
+from autograder.spec import Assignment, Verdict, drivers_source, load
 
 MAX_VALUES = 10**6
 
@@ -46,6 +46,7 @@ class Run:
     limits: sandbox.Limits
     timeout: float
     warnings: list[str] = field(default_factory=list)
+    drivers: str = ""  # the assignment's drivers.py, sent to the child as text
 
     @classmethod
     def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
@@ -69,7 +70,8 @@ class Run:
         warnings = tripwire.build_copy("course", targets, template)
         limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
         box = sandbox.detect(course, isolation)
-        return cls(course, assignment, source, box, template, limits, timeout, warnings)
+        return cls(course, assignment, source, box, template, limits, timeout, warnings,
+                   drivers_source(name))
 
     def close(self):
         import shutil
@@ -77,7 +79,9 @@ class Run:
         shutil.rmtree(self.lib_template, ignore_errors=True)
 
 
-def _decode(value) -> np.ndarray:
+def _decode(value) -> np.ndarray | dict:
+    if "fields" in value:  # a driver's dict of arrays
+        return {str(name): _decode(part) for name, part in value["fields"].items()}
     shape = [int(n) for n in value["shape"]]
     data = base64.b64decode(value["b64"], validate=True)
     array = np.frombuffer(data, dtype="<f8").astype(float)
@@ -142,6 +146,7 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
             "probes": [p for fn in pending for p in probes_by_fn[fn]],
             "visible": [(gid, run.source.code(gid)) for gid in todo_visible],
             "max_values": MAX_VALUES,
+            "drivers": run.drivers,
         }
         child = sandbox.Child(run.sandbox, job, run.lib_template, run.limits)
         phase, current, step_deadline = "cells", None, deadline
@@ -302,7 +307,8 @@ def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
     for task, stream in zip(run.assignment.tasks, streams, strict=True):
         made[task.function] = {p.label: p for p in task.probes(stream)}
         probes_by_fn[task.function] = [
-            {"label": f"{task.function}:{p.label}", "function": p.function, "args": list(p.args)}
+            {"label": f"{task.function}:{p.label}", "function": p.function,
+             "args": list(p.args), "driver": p.driver}
             for p in made[task.function].values()
         ]
     state = _run_children(run, extraction.answers, probes_by_fn, started + run.timeout)

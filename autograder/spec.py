@@ -10,8 +10,16 @@ The shared interface, stated once:
   student's function. Arguments are plain JSON values, or the markers made by
   :func:`rng_arg` (a ``numpy.random.Generator`` built in the child from an int seed) and
   :func:`array_arg` (a float array built in the child).
+- A probe with ``driver="name"`` is made in the child by ``name(function, student, *args)``,
+  a function of the assignment's ``drivers.py`` (:func:`drivers_source`), given the student's
+  function and ``student(other_name)`` to reach their other answers. Drivers build what
+  cannot travel as JSON (an objective, a training function, an executor), catch an exception
+  the task asks for, or unpack tuples; they return a number, an array, or a dict of them.
+  ``drivers.py`` is sent to the child as text and loaded after the student's cells, so it
+  holds no answers and imports only the standard library and NumPy.
 - ``Check.judge(outputs, probes) -> Verdict`` runs in the trusted parent. ``outputs`` maps a
-  probe's label to the float array the student's function returned, ``probes`` maps it to
+  probe's label to the float array the student's function returned (for a driver that
+  returned a dict: a dict of float arrays), ``probes`` maps it to
   the :class:`Probe` (its inputs: ``probe.arg(i)``). It is called only when every
   probe the check names in ``Check.probes`` returned numbers; a probe that raised, timed out
   or hit a tripwire fails the check with a message written by the framework.
@@ -25,6 +33,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -46,6 +55,8 @@ class Probe:
     label: str
     function: str
     args: tuple = ()
+    # A function of the assignment's drivers.py that makes the call; "" for function(*args).
+    driver: str = ""
 
     def arg(self, i: int):
         """Argument ``i`` as the parent sees it: a seed int for an rng, an array for an array."""
@@ -121,6 +132,17 @@ class Assignment:
             if task.function == function:
                 return task
         raise KeyError(function)
+
+
+def drivers_source(name: str) -> str:
+    """Text of ``autograder/assignments/<name>/drivers.py`` ("" when the assignment has none)."""
+    from autograder import assignments
+
+    for folder in assignments.__path__:
+        path = Path(folder) / name / "drivers.py"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""
 
 
 class UnknownAssignment(LookupError):
