@@ -226,3 +226,21 @@ def test_halving_refuses_bad_settings(kwargs, message):
 def test_halving_refuses_no_configs():
     with pytest.raises(ValueError, match="at least one config"):
         successive_halving(record_budget, [], min_budget=1, max_budget=3)
+
+
+def test_plot_regions_draws_one_box_per_round_on_the_dimension_scales():
+    from matplotlib.figure import Figure
+
+    result = coarse_to_fine(log_bowl, SPACE, n_per_round=20, rounds=3, keep=4, seed=0,
+                            progress=False)
+    ax = result.plot_regions(Figure().add_subplot(), "learning_rate", "momentum")
+    boxes = [(p.get_x(), p.get_x() + p.get_width(), p.get_y(), p.get_y() + p.get_height())
+             for p in ax.patches]
+    expected = [(r["learning_rate"].low, r["learning_rate"].high, r["momentum"].low,
+                 r["momentum"].high) for r in result.regions]
+    np.testing.assert_allclose(boxes, expected)
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "function"
+    low, high = ax.get_ylim()  # a beta axis never reaches 1 (1 - beta = 0 is infinitely far)
+    assert 0 < low < SPACE["momentum"].low and SPACE["momentum"].high < high < 1
+    with pytest.raises(ValueError, match="'activation' is not a numeric dimension"):
+        result.plot_regions(Figure().add_subplot(), "activation", "momentum")

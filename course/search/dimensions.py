@@ -258,6 +258,8 @@ class OneMinusLogUniform(_Continuous):
             return 1.0 - 10.0 ** (-np.asarray(t, dtype=float))
 
         _set_scale(ax, axis, "function", functions=(forward, inverse))
+        # Limits computed earlier on a linear axis may pass 1 (= infinitely far here).
+        ax.autoscale_view(scalex=axis == "x", scaley=axis == "y")
         k_lo = math.floor(-math.log10(1.0 - self.low) + 1e-9)
         k_hi = math.ceil(-math.log10(1.0 - self.high) - 1e-9)
         ticks = [1.0 - 10.0**-k for k in range(max(k_lo, 1), k_hi + 1)]
