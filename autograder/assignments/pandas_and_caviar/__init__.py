@@ -1,0 +1,537 @@
+"""Hidden checks for ``pandas_and_caviar`` (lesson 04). Three tasks, 14 points:
+
+=====================  ==========================  ======
+answer cell            visible test cell           points
+=====================  ==========================  ======
+adjust_learning_rate   test_adjust_learning_rate   4
+successive_halving     test_successive_halving     6
+run_in_parallel        test_run_in_parallel        4
+=====================  ==========================  ======
+
+The drivers in ``drivers.py`` give the student's functions a recording ``train``, an
+objective and a counting executor. All checks compare exact values or counts, so a correct
+answer never fails them, with one exception stated where it is made: the check that all
+configs reach the executor before any result is awaited gives a correct answer 5 s for 6
+submissions, and fails it only if the grading machine stalls a runnable thread that long.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autograder.assignments._shared import RTOL
+from autograder.assignments.pandas_and_caviar import reference
+from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
+
+# --- adjust_learning_rate ---------------------------------------------------------------
+
+# case -> (check it belongs to, message when the student's rate is wrong for it)
+# Within a check the most telling cases come first: the first that fails names the slip.
+_CASES = {
+    "window_start": ("improves", "a new low at costs[-patience] is inside the window: the last "
+                                 "patience costs are costs[-patience:], your window is one too "
+                                 "short"),
+    "recent_best": ("improves", "the best of the last patience costs is a new low, so keep the "
+                                "rate: compare the best of the window with the best before it, "
+                                "not just the last two costs"),
+    "means": ("improves", "the last patience costs reach a new low even though their average "
+                          "is higher: compare minimums, not means"),
+    "improving": ("improves", "the cost is still improving, yet you changed the learning rate"),
+    "window_edge": ("plateau", "the last new low came just before the window of the last "
+                               "patience costs: your window is one too long"),
+    "tie": ("plateau", "matching the old best is no improvement: shrink the rate when "
+                       "min(costs[-patience:]) >= min(costs[:-patience])"),
+    "plateau": ("plateau", "no new low in the last patience costs: multiply the rate by factor"),
+    "just_enough": ("patience", "with patience + 1 costs and no new low in the last patience, "
+                               "the rule already fires: len(costs) > patience"),
+    "exactly_patience": ("patience", "with only patience costs there is nothing before the "
+                                     "window to compare with: change nothing until len(costs) "
+                                     "> patience"),
+    "fewer": ("patience", "with fewer than patience costs, keep the learning rate"),
+    "nan_only": ("blowup", "a single nan cost is already a blow-up: check the last cost before "
+                           "looking for a plateau"),
+    "nan_last": ("blowup", "a nan cost means the run is blowing up: multiply the rate by factor "
+                           "at once (test with math.isfinite)"),
+    "inf_last": ("blowup", "an infinite cost means the run is blowing up: inf is not finite "
+                           "either"),
+}
+
+
+def _costs_case(rng, case, patience):
+    """A list of costs of the given kind (losses around 0.5 to 3, distinct unless stated)."""
+    def falling(n):
+        return list(np.round(np.sort(rng.uniform(0.5, 3.0, n))[::-1], 6))
+
+    if case == "improving":
+        return falling(patience + int(rng.integers(2, 5)))
+    if case == "plateau":
+        before = falling(int(rng.integers(2, 5)))
+        return before + list(np.round(rng.uniform(before[-1] + 0.01, 3.5, patience), 6))
+    if case == "tie":
+        before = falling(int(rng.integers(2, 5)))
+        window = list(np.round(rng.uniform(before[-1] + 0.01, 3.5, patience), 6))
+        window[int(rng.integers(0, patience))] = before[-1]
+        return before + window
+    if case == "recent_best":
+        before = falling(3)
+        window = list(np.round(rng.uniform(before[-1] + 0.2, 3.5, patience), 6))
+        window[-2] = round(before[-1] - 0.1, 6)  # new low, then a rise at the very end
+        return before + window
+    if case == "means":
+        before = [2.0, round(float(rng.uniform(0.9, 1.0)), 6), 1.1]
+        return before + [0.8] + [3.0] * (patience - 1)
+    if case == "window_start":
+        before = falling(3)
+        return before + [round(before[-1] - 0.1, 6)] + [3.0] * (patience - 1)
+    if case == "window_edge":
+        before = falling(3)
+        return before[:-1] + [round(before[-1] - 0.1, 6)] + [3.0] * patience
+    if case == "exactly_patience":
+        return list(np.round(np.sort(rng.uniform(0.5, 3.0, patience)), 6))
+    if case == "just_enough":
+        first = round(float(rng.uniform(0.5, 1.0)), 6)
+        return [first] + list(np.round(rng.uniform(first + 0.01, 3.0, patience), 6))
+    if case == "fewer":
+        return list(np.round(np.sort(rng.uniform(0.5, 3.0, patience - 1)), 6))
+    if case == "nan_last":
+        return falling(int(rng.integers(patience + 1, patience + 4))) + [math.nan]
+    if case == "inf_last":
+        return falling(int(rng.integers(1, patience + 2))) + [math.inf]
+    if case == "nan_only":
+        return [math.nan]
+    raise KeyError(case)
+
+
+def _adjust_probes(stream):
+    rng = np.random.default_rng(stream)
+    probes = []
+    for case in _CASES:
+        low = 2 if case in ("recent_best", "fewer", "means") else 1
+        patience = int(rng.integers(low, 5))
+        factor = float(rng.choice([0.5, 0.3, 0.1]))
+        rate = float(np.round(10.0 ** rng.uniform(-4, -1), 8))
+        probes.append(Probe(case, "adjust_learning_rate",
+                            (rate, _costs_case(rng, case, patience), patience, factor)))
+    return probes
+
+
+def _slip(kind):
+    """The panda's rule with one usual slip, for naming what a student's rule does."""
+    def rule(rate, costs, patience, factor):
+        blown = not math.isfinite(costs[-1]) and kind != "ignores_blowup"
+        window, before = costs[-patience:], costs[:-patience]
+        if kind == "long_window":
+            window, before = costs[-patience - 1:], costs[:-patience - 1]
+        enough = len(costs) > patience + (kind in ("late_start", "long_window"))
+        if kind == "last_two":
+            stalled = len(costs) > patience and costs[-1] >= costs[-2]
+        elif kind == "means":
+            stalled = enough and np.mean(window) >= np.mean(before)
+        elif kind == "strict":
+            stalled = enough and min(window) > min(before)
+        else:
+            stalled = enough and min(window) >= min(before)
+        shrink = factor if kind != "divides" else 1 / factor
+        return rate * shrink if blown or stalled else rate
+
+    return rule
+
+
+_SLIPS = {
+    "divides": "you divided the learning rate by factor: the rule multiplies it by factor "
+               "(a number below 1)",
+    "ignores_blowup": "a nan or inf cost means the run is blowing up: multiply the rate by "
+                      "factor at once (test the last cost with math.isfinite)",
+    "last_two": "you compared only the last two costs: compare the best of the last patience "
+                "costs with the best before them",
+    "means": "you compared averages: compare the best (min) of the last patience costs with "
+             "the best before them",
+    "strict": "matching the old best is no improvement either: shrink the rate when "
+              "min(costs[-patience:]) >= min(costs[:-patience])",
+    "late_start": "the rule applies as soon as len(costs) > patience; yours waits one cost "
+                  "longer",
+    "long_window": "your window of recent costs is one too long: the last patience costs are "
+                   "costs[-patience:]",
+}
+
+
+def _adjust_judge(group):
+    labels = tuple(case for case, (check, _) in _CASES.items() if check == group)
+
+    def judge(out, probes):
+        # Exact arithmetic on the inputs: false-failure rate 0.
+        got = {}
+        for label, value in out.items():
+            if value.size != 1:
+                return Verdict(False, "return one learning rate (a number)")
+            got[label] = float(value.ravel()[0])
+        wrong = [label for label in labels if not math.isclose(
+            got[label], reference.adjust_learning_rate(*probes[label].args), rel_tol=RTOL)]
+        if not wrong:
+            return PASS
+        # Name the slip that explains every answer (all cases are seen by every check).
+        for kind, message in _SLIPS.items():
+            rule = _slip(kind)
+            try:
+                if all(math.isclose(got[label], rule(*probes[label].args), rel_tol=RTOL)
+                       for label in got):
+                    return Verdict(False, message)
+            except (ValueError, ZeroDivisionError):
+                continue
+        rate = probes[wrong[0]].args[0]
+        if not any(math.isclose(got[wrong[0]], v, rel_tol=RTOL)
+                   for v in (rate, rate * probes[wrong[0]].args[3])):
+            return Verdict(False, "return either learning_rate unchanged or "
+                                  "learning_rate * factor")
+        return Verdict(False, _CASES[wrong[0]][1])
+
+    return judge
+
+
+def _adjust_check(name, group):
+    return Check(name, 1, tuple(_CASES), _adjust_judge(group))
+
+
+# --- successive_halving -----------------------------------------------------------------
+
+
+def _halving_probes(stream):
+    rng = np.random.default_rng(stream)
+
+    def losses(n, ties=False):
+        offsets = rng.uniform(0.0, 1.0, n)
+        slopes = rng.uniform(0.0, 3.0, n)
+        if ties:  # pairs of configs that score the same at every budget
+            for i in range(0, n - 1, 2):
+                offsets[i + 1], slopes[i + 1] = offsets[i], slopes[i]
+            order = rng.permutation(n)
+            offsets, slopes = offsets[order], slopes[order]
+        return [float(v) for v in np.round(offsets, 6)], [float(v) for v in np.round(slopes, 6)]
+
+    def probe(label, n, min_budget, eta, ties=False, catch=False):
+        offsets, slopes = losses(n, ties)
+        return Probe(label, "successive_halving", (n, min_budget, eta, offsets, slopes, catch),
+                     driver="halving")
+
+    return [
+        probe("nine", 9, 1, 3),
+        probe("five", 5, 1, 2),
+        probe("ties", 10, 1, 2, ties=True),
+        probe("single", 1, 4, 3),
+        probe("eight", 8, 2, 3, catch=True),
+    ]
+
+
+def _loss_function(probe):
+    _, _, _, offsets, slopes, _ = probe.args
+    return lambda i, budget: offsets[i] + slopes[i] / budget
+
+
+def _halving_reference(probe):
+    n, min_budget, eta = probe.args[:3]
+    return reference.successive_halving_rungs(_loss_function(probe), n, min_budget, eta)
+
+
+def _halving_variant(probe, *, tie="low", floor=True, grow=True, order="current",
+                     sign=1.0):
+    """The rungs a common slip produces (for naming it), as (budget, indices) lists."""
+    n, min_budget, eta = probe.args[:3]
+    loss = _loss_function(probe)
+    survivors, budget, rungs, first = list(range(n)), min_budget, [], {}
+    for _ in range(12):
+        rungs.append((budget, list(survivors)))
+        if len(survivors) <= 1:
+            break
+        scores = {i: loss(i, budget) for i in survivors}
+        if not first:
+            first = dict(scores)
+        rank = first if order == "first" else scores
+        direction = 1 if tie == "low" else -1
+
+        def key(i, rank=rank, direction=direction):
+            return sign * rank[i], direction * i
+
+        keep = len(survivors) // eta
+        survivors = sorted(sorted(survivors, key=key)[:max(1, keep) if floor else keep])
+        budget = budget * eta if grow else budget
+    return rungs
+
+
+def _rungs_of(got):
+    sizes = [int(s) for s in got["sizes"]]
+    starts = np.concatenate([[0], np.cumsum(sizes)]).astype(int)
+    bounds = zip(starts, starts[1:], strict=False)
+    evaluated = [sorted(int(i) for i in got["evaluated"][a:b]) for a, b in bounds]
+    return list(zip([float(b) for b in got["budgets"]], evaluated, strict=False))
+
+
+def _crashed(out, labels):
+    for label in labels:
+        if "crashed" in out[label] and out[label]["crashed"][()] == 1.0:
+            return label
+    return None
+
+
+def _ran(out):
+    """The probes whose run finished; a crash on the "eight" probe is the sizes check's."""
+    return [label for label in _LABELS if _crashed(out, (label,)) is None]
+
+
+_LABELS = ("nine", "five", "ties", "single", "eight")
+
+
+def _halving_sizes(out, probes):
+    # Exact counts: false-failure rate 0.
+    if _crashed(out, _LABELS) == "eight":
+        return Verdict(False, "with 2 survivors and eta=3, 2 // 3 keeps nobody and your function "
+                              "failed: keep max(1, len(survivors) // eta)")
+    for label in _LABELS:
+        want = [len(indices) for _, indices, _ in _halving_reference(probes[label])]
+        got = [int(s) for s in out[label]["sizes"]]
+        if got == want:
+            continue
+        if 0 in got or got == [len(ix) for _, ix in _halving_variant(probes[label], floor=False)]:
+            return Verdict(False, "a rung kept nobody: len(survivors) // eta can be 0, keep "
+                                  "max(1, len(survivors) // eta)")
+        if len(got) == len(want) - 1 and got == want[:-1]:
+            return Verdict(False, "you stopped as soon as one survivor was left, without "
+                                  "evaluating it at the next budget (step 1 comes before the "
+                                  "stop in step 2)")
+        n, _, eta = probes[label].args[:3]
+        return Verdict(False, f"with {n} configs and eta={eta} the rungs should evaluate "
+                              f"{want} configs; yours evaluate {got}")
+    return PASS
+
+
+def _halving_budgets(out, probes):
+    for label in _ran(out):
+        want = [float(b) for b, _, _ in _halving_reference(probes[label])]
+        got = [float(b) for b in out[label]["budgets"]]
+        if len(got) == len(want) and np.allclose(got, want, rtol=RTOL, atol=0):
+            continue
+        min_budget, eta = probes[label].args[1], probes[label].args[2]
+        if len(got) > 1 and np.allclose(got, min_budget):
+            return Verdict(False, "your budget never grows: multiply it by eta after every rung")
+        if len(got) > 1 and np.allclose(np.diff(got), eta):
+            return Verdict(False, "you added eta to the budget; multiply it by eta")
+        return Verdict(False, f"the budgets should be {want}; yours are {got}")
+    return PASS
+
+
+def _halving_keeps(out, probes):
+    for label in _ran(out):
+        want = [(float(b), sorted(ix)) for b, ix, _ in _halving_reference(probes[label])]
+        got = _rungs_of(out[label])
+        if [ix for _, ix in got] == [ix for _, ix in want]:
+            continue
+        got_ix = [ix for _, ix in got]
+        for variant, message in (
+            (dict(tie="high"), "on equal losses you kept the config with the higher index; ties "
+                               "go to the lower index (sort by (loss, index))"),
+            (dict(sign=-1.0), "you kept the configs with the highest losses; lower is better"),
+            (dict(order="first"), "you ranked every rung by the first rung's losses; rank by the "
+                                  "losses at the current budget"),
+        ):
+            if got_ix == [ix for _, ix in _halving_variant(probes[label], **variant)]:
+                return Verdict(False, message)
+        return Verdict(False, "the configs kept after some rung are not the best "
+                              "max(1, len(survivors) // eta) of that rung")
+    return PASS
+
+
+def _halving_calls(out, probes):
+    for label in _ran(out):
+        got = out[label]
+        loss = _loss_function(probes[label])
+        calls = sorted((int(i), float(b)) for i, b in got["calls"])
+        recorded = sorted((i, b) for b, ix in _rungs_of(got) for i in ix)
+        if len(calls) > len(recorded) and set(recorded) <= set(calls):
+            return Verdict(False, "you trained configs that were already dropped (or trained "
+                                  "some twice): train only the survivors, once per rung")
+        if calls != recorded:
+            return Verdict(False, "the rungs do not record the trainings that happened: each "
+                                  "rung lists the configs trained at its budget")
+        if not np.array_equal(got["loss_counts"], got["sizes"]):
+            return Verdict(False, "every rung needs one loss per evaluated config")
+        sizes = [int(s) for s in got["sizes"]]
+        budgets = np.repeat(got["budgets"], sizes)
+        want = [loss(int(i), b) for i, b in zip(got["evaluated"], budgets, strict=False)]
+        if not np.allclose(got["losses"], want, rtol=RTOL, atol=0):
+            return Verdict(False, "a rung's losses are not in the order of its evaluated "
+                                  "indices (or are not the losses train returned)")
+    return PASS
+
+
+def _halving_best(out, probes):
+    for label in _ran(out):
+        rungs = _halving_reference(probes[label])
+        want = rungs[-1][1][0]
+        got = out[label]["best"][()]
+        if got == want:
+            continue
+        if got < 0:
+            return Verdict(False, "return the winning config itself (one of the dicts you were "
+                                  "given), not its index or loss")
+        first_budget, first_ix, first_losses = rungs[0]
+        if got == first_ix[int(np.argmin(first_losses))]:
+            return Verdict(False, "you returned the best config of the first rung; return the "
+                                  "last survivor")
+        return Verdict(False, "the config you returned is not the last survivor")
+    return PASS
+
+
+# --- run_in_parallel --------------------------------------------------------------------
+
+
+def _parallel_probes(stream):
+    rng = np.random.default_rng(stream)
+
+    def values(n):
+        return [float(v) for v in np.round(rng.uniform(0.0, 1.0, n), 6)]
+
+    n = 8
+    return [
+        # Later configs finish first, so collecting in completion order scrambles them.
+        Probe("ordered", "run_in_parallel",
+              (values(n), [0.006 * (n - k) for k in range(n)], [False] * n, False),
+              driver="parallel"),
+        Probe("failing", "run_in_parallel",
+              (values(6), [0.002] * 6, [k in (1, 4) for k in range(6)], False),
+              driver="parallel"),
+        Probe("together", "run_in_parallel", (values(6), [0.0] * 6, [False] * 6, True),
+              driver="parallel"),
+    ]
+
+
+def _parallel_order(out, probes):
+    # Exact values: false-failure rate 0.
+    for label in ("ordered", "together"):
+        got = out[label]
+        if got["propagated"][()]:
+            return Verdict(False, "an objective's exception escaped from your function")
+        want = np.asarray(probes[label].args[0])
+        results = got["results"]
+        if results.shape != want.shape:
+            return Verdict(False, f"{want.size} configs should give {want.size} results; you "
+                                  f"returned {results.size}")
+        if np.array_equal(results, want):
+            continue
+        if np.array_equal(np.sort(results), np.sort(want)):
+            return Verdict(False, "your results are in the order the evaluations finished, not "
+                                  "in config order: keep the futures in a list and read them "
+                                  "in that order")
+        return Verdict(False, "your results are not the objective's values, in config order")
+    return PASS
+
+
+def _parallel_executor(out, probes):
+    # Counts: false-failure rate 0.
+    for label in ("ordered", "failing", "together"):
+        got = out[label]
+        if got["propagated"][()]:
+            continue  # judged by the failure check
+        n = len(probes[label].args[0])
+        if got["outside"][()] > 0 and got["submitted"][()] == 0:
+            return Verdict(False, "you called the objective yourself: hand every evaluation to "
+                                  "the executor (executor.submit or executor.map)")
+        if got["outside"][()] > 0:
+            return Verdict(False, f"{int(got['outside'][()])} evaluations ran outside the "
+                                  f"executor: hand every one of them to it")
+        if got["inside"][()] != n:
+            return Verdict(False, f"{n} configs should give {n} evaluations in the executor; "
+                                  f"there were {int(got['inside'][()])}")
+    return PASS
+
+
+def _parallel_failures(out, probes):
+    # Exact values: false-failure rate 0.
+    got = out["failing"]
+    if got["propagated"][()]:
+        return Verdict(False, "one failing config stopped the whole run: catch the exception "
+                              "of each evaluation (future.result() re-raises it) and put None "
+                              "in its place")
+    values, _, failing, _ = probes["failing"].args
+    kinds = got["kinds"]
+    if kinds.size != len(values):
+        if kinds.size == len(values) - sum(failing):
+            return Verdict(False, "you dropped the failed configs; keep their places with None "
+                                  "so results line up with configs")
+        return Verdict(False, f"{len(values)} configs should give {len(values)} results")
+    for k, (value, fails) in enumerate(zip(values, failing, strict=True)):
+        if fails and kinds[k] == 2.0:
+            return Verdict(False, "you returned the exception object; put None in its place")
+        if fails and kinds[k] != 1.0:
+            return Verdict(False, "a config whose objective raised must give None")
+        if not fails and (kinds[k] != 0.0 or got["results"][k] != value):
+            return Verdict(False, "after a failure the other configs must still give their "
+                                  "values, in config order")
+    return PASS
+
+
+def _parallel_together(out, probes):
+    got = out["together"]
+    if got["propagated"][()]:
+        return Verdict(False, "an objective's exception escaped from your function")
+    # The first evaluation waits up to 5 s for all 6 submissions; a correct answer submits
+    # them within microseconds, so it fails only if the machine stalls a runnable thread
+    # for 5 s.
+    if got["submitted"][()] == 0:
+        return Verdict(False, "nothing was handed to the executor, so nothing could run at the "
+                              "same time")
+    if got["saw_all_submitted"][()] != 1.0:
+        return Verdict(False, "you waited for each result before handing over the next config, "
+                              "so nothing ran at the same time: submit every config first, then "
+                              "collect the results")
+    return PASS
+
+
+ASSIGNMENT = Assignment(
+    name="pandas_and_caviar",
+    setup_cells=("setup",),
+    tasks=(
+        Task(
+            function="adjust_learning_rate",
+            test_cell="test_adjust_learning_rate",
+            probes=_adjust_probes,
+            checks=(
+                _adjust_check("keeps the rate while the cost improves", "improves"),
+                _adjust_check("shrinks it after patience costs without a new low", "plateau"),
+                _adjust_check("waits for more than patience costs", "patience"),
+                _adjust_check("shrinks it at once when the cost is nan or inf", "blowup"),
+            ),
+        ),
+        Task(
+            function="successive_halving",
+            test_cell="test_successive_halving",
+            probes=_halving_probes,
+            checks=(
+                Check("rungs keep max(1, n // eta) survivors", 1, _LABELS, _halving_sizes),
+                Check("the budget is multiplied by eta every rung", 1, _LABELS, _halving_budgets),
+                Check("keeps the lowest losses; ties go to the lower index", 2, _LABELS,
+                      _halving_keeps),
+                Check("trains each survivor once per rung and records it", 1, _LABELS,
+                      _halving_calls),
+                Check("returns the last survivor", 1, _LABELS, _halving_best),
+            ),
+            tripwires=("course.search.successive_halving",),
+        ),
+        Task(
+            function="run_in_parallel",
+            test_cell="test_run_in_parallel",
+            probes=_parallel_probes,
+            checks=(
+                Check("results come back in config order", 1, ("ordered", "together"),
+                      _parallel_order),
+                Check("every evaluation goes through the executor", 1,
+                      ("ordered", "failing", "together"), _parallel_executor),
+                Check("a failing config gives None and the rest still run", 1, ("failing",),
+                      _parallel_failures),
+                Check("all configs reach the executor before any result is awaited", 1,
+                      ("together",), _parallel_together),
+            ),
+            tripwires=("course.search.run_trials",),
+        ),
+    ),
+)

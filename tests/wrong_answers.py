@@ -1,0 +1,505 @@
+"""Typical wrong answers to the four assignments after sampling_scales.
+
+For each assignment, ``WRONG[name]`` maps a case to (function, answer cell code, a fragment
+of the name of a check it must fail, a fragment of that check's misconception message).
+The code replaces one answer cell of an otherwise correct notebook (the source's answers).
+Most cases come from one skeleton per function whose arguments default to the right code,
+so each case differs from a correct answer only where its mistake is. ``CALLS_COURSE[name]``
+holds answers that only call course's own implementation, and ``DEPENDS`` the answers that
+call another answer (a wrong one can cost both).
+"""
+
+
+def _count(term="a * b + b", start="0"):
+    return f'''
+def count_parameters(layer_dims):
+    total = {start}
+    for a, b in zip(layer_dims[:-1], layer_dims[1:]):
+        total += {term}
+    return total
+'''
+
+
+def _split(sizes="round(dev_fraction * m), round(test_fraction * m)",
+           order="rng.permutation(m)",
+           parts="order[:n_dev], order[n_dev:n_dev + n_test], order[n_dev + n_test:]"):
+    return f'''
+def split_train_dev_test(X, y, dev_fraction, test_fraction, rng):
+    m = len(X)
+    n_dev, n_test = {sizes}
+    order = {order}
+    dev, test, train = {parts}
+    return X[train], y[train], X[dev], y[dev], X[test], y[test]
+'''
+
+
+def _choose(pick="min(pairs)[1]", keep="math.isfinite(c)",
+            nothing='raise ValueError("all runs diverged")'):
+    return f'''
+def best_learning_rate(learning_rates, dev_costs):
+    pairs = [(c, r) for r, c in zip(learning_rates, dev_costs) if {keep}]
+    if not pairs:
+        {nothing}
+    return {pick}
+'''
+
+
+def _grid(log_axis="np.geomspace(low, high, k)", linear_axis="np.linspace(low, high, k)",
+          combine="itertools.product(*axes)"):
+    return f'''
+def grid_configs(space, points_per_axis):
+    names, axes, k = list(space), [], points_per_axis
+    for name in names:
+        low, high, scale = space[name]
+        axes.append({log_axis} if scale == "log" else {linear_axis})
+    return [dict(zip(names, values)) for values in {combine}]
+'''
+
+
+def _random(log_values="10 ** rng.uniform(np.log10(low), np.log10(high), size=n)",
+            linear_values="rng.uniform(low, high, size=n)"):
+    return f'''
+def random_configs(space, n, rng):
+    configs = [{{}} for _ in range(n)]
+    for name, (low, high, scale) in space.items():
+        values = {log_values} if scale == "log" else {linear_values}
+        for config, value in zip(configs, values):
+            config[name] = float(value)
+    return configs
+'''
+
+
+def _zoom(pool="trials", region="region", sampled="region", winners="trials"):
+    return f'''
+def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
+    region, regions, trials, last = dict(space), [], [], []
+    for r in range(rounds):
+        if r > 0:
+            best = sorted({pool}, key=lambda t: t[1])[:keep]
+            region = {{n: (min(c[n] for c, _ in best), max(c[n] for c, _ in best), s)
+                      for n, (_, _, s) in space.items()}}
+        regions.append({region})
+        last = [(c, objective(c)) for c in random_configs({sampled}, n_per_round, rng)]
+        trials += last
+    best = min({winners}, key=lambda t: t[1])
+    return best[0], best[1], regions
+'''
+
+
+def _forward(var="z.var(axis=0)", scale="np.sqrt(var + eps)", mu="z.mean(axis=0)",
+             out="gamma * z_hat + beta"):
+    return f'''
+def batchnorm_forward(z, gamma, beta, eps=1e-5):
+    mu = {mu}
+    var = {var}
+    z_hat = (z - mu) / {scale}
+    return {out}, (z_hat, gamma, 1 / np.sqrt(var + eps))
+'''
+
+
+def _backward(dz="inv_std / m * (m * g - g.sum(axis=0) - z_hat * (g * z_hat).sum(axis=0))",
+              dgamma="(dout * z_hat).sum(axis=0)", dbeta="dout.sum(axis=0)"):
+    return f'''
+def batchnorm_backward(dout, cache):
+    z_hat, gamma, inv_std = cache
+    m = dout.shape[0]
+    g = dout * gamma
+    return {dz}, {dgamma}, {dbeta}
+'''
+
+
+def _panda(blowup="not math.isfinite(costs[-1])", enough="len(costs) > patience",
+           stalled="min(costs[-patience:]) >= min(costs[:-patience])", op="*"):
+    return f'''
+def adjust_learning_rate(learning_rate, costs, patience, factor):
+    if {blowup}:
+        return learning_rate {op} factor
+    if {enough} and {stalled}:
+        return learning_rate {op} factor
+    return learning_rate
+'''
+
+
+def _halving(rank="", keep="max(1, len(survivors) // eta)", grow="budget * eta",
+             trained="survivors"):
+    return f'''
+def successive_halving(configs, train, min_budget, eta):
+    survivors, budget, rungs = list(range(len(configs))), min_budget, []
+    while True:
+        losses = {{i: train(configs[i], budget) for i in {trained}}}
+        losses = [losses[i] for i in survivors]
+        rungs.append(dict(budget=budget, evaluated=list(survivors), losses=losses))
+        if len(survivors) == 1:
+            return configs[survivors[0]], rungs
+        ranked = sorted(zip(losses, survivors){rank})
+        survivors = sorted(i for _, i in ranked[:{keep}])
+        budget = {grow}
+'''
+
+
+def _parallel(collect="futures", keep_failed="results.append(None)"):
+    return f'''
+from concurrent.futures import as_completed
+
+def run_in_parallel(objective, configs, executor):
+    futures = [executor.submit(objective, config) for config in configs]
+    results = []
+    for future in {collect}:
+        try:
+            results.append(future.result())
+        except Exception:
+            {keep_failed}
+    return results
+'''
+
+
+PARAMETERS = {
+    "weights_only": ("count_parameters", _count(term="a * b"),
+                     "one hidden layer", "only the weights"),
+    "bias_per_input": ("count_parameters", _count(term="a * b + a"),
+                       "one hidden layer", "not one per input"),
+    "input_layer_bias": ("count_parameters", _count(start="layer_dims[0]"),
+                         "deep networks", "input layer has no bias"),
+    "two_layers_hardcoded": ("count_parameters", '''
+def count_parameters(layer_dims):
+    n0, n1, n2 = layer_dims[0], layer_dims[1], layer_dims[-1]
+    return n0 * n1 + n1 + n1 * n2 + n2
+''', "deep networks", "not the number of entries"),
+    "split_int_truncates": ("split_train_dev_test",
+                            _split(sizes="int(dev_fraction * m), int(test_fraction * m)"),
+                            "round(fraction", "int() cuts"),
+    "split_with_replacement": ("split_train_dev_test", _split(order="rng.integers(0, m, size=m)"),
+                               "exactly one part", "without replacement"),
+    "split_overlapping": ("split_train_dev_test",
+                          _split(parts="order[:n_dev], order[:n_test], order[n_test:]"),
+                          "exactly one part", "share rows"),
+    "split_global_rng": ("split_train_dev_test", _split(order="np.random.permutation(m)"),
+                         "rows shuffled", "global"),
+    "split_not_shuffled": ("split_train_dev_test", _split(order="np.arange(m)[::-1]"),
+                           "rows shuffled", "consecutive blocks"),
+    "split_labels_misaligned": ("split_train_dev_test", '''
+def split_train_dev_test(X, y, dev_fraction, test_fraction, rng):
+    m = len(X)
+    n_dev, n_test = round(dev_fraction * m), round(test_fraction * m)
+    X, y = X[rng.permutation(m)], y[rng.permutation(m)]
+    return (X[n_dev + n_test:], y[n_dev + n_test:], X[:n_dev], y[:n_dev],
+            X[n_dev:n_dev + n_test], y[n_dev:n_dev + n_test])
+''', "keeps its label", "same permutation"),
+    "split_in_place": ("split_train_dev_test", '''
+def split_train_dev_test(X, y, dev_fraction, test_fraction, rng):
+    m = len(X)
+    n_dev, n_test = round(dev_fraction * m), round(test_fraction * m)
+    state = rng.bit_generator.state
+    rng.shuffle(X)
+    rng.bit_generator.state = state
+    rng.shuffle(y)
+    return (X[n_dev + n_test:], y[n_dev + n_test:], X[:n_dev], y[:n_dev],
+            X[n_dev:n_dev + n_test], y[n_dev:n_dev + n_test])
+''', "rows shuffled", "in-place"),
+    "rate_argmin_nan": ("best_learning_rate", '''
+def best_learning_rate(learning_rates, dev_costs):
+    costs = np.asarray(dev_costs, dtype=float)
+    if not np.any(np.isfinite(costs)):
+        raise ValueError("all runs diverged")
+    return learning_rates[int(np.argmin(costs))]
+''', "diverged run (nan", "np.argmin"),
+    "rate_nanargmin_inf": ("best_learning_rate", '''
+def best_learning_rate(learning_rates, dev_costs):
+    return learning_rates[int(np.nanargmin(dev_costs))]
+''', "raises ValueError", "raise ValueError"),
+    "rate_returns_cost": ("best_learning_rate", _choose(pick="min(pairs)[0]"),
+                          "lowest dev cost", "returned the cost"),
+    "rate_highest": ("best_learning_rate", _choose(pick="max(pairs)[1]"),
+                     "lowest dev cost", "highest dev cost"),
+    "rate_returns_none": ("best_learning_rate", _choose(nothing="return None"),
+                          "raises ValueError", "raise ValueError"),
+}
+
+LOG_RANGE = "np.log10(low), np.log10(high)"
+SEARCH = {
+    "grid_zip": ("grid_configs", _grid(combine="zip(*axes)"),
+                 "one config per combination", "zip"),
+    "grid_no_endpoint": ("grid_configs", _grid(
+        log_axis=f"10 ** np.linspace({LOG_RANGE}, k, endpoint=False)",
+        linear_axis="np.linspace(low, high, k, endpoint=False)"),
+        "linear axes: evenly", "leaves out the high end"),
+    "grid_linear_on_log": ("grid_configs", _grid(log_axis="np.linspace(low, high, k)"),
+                           "log axes: evenly spaced", "evenly spaced in log10, not in the value"),
+    "grid_cell_centres": ("grid_configs", _grid(
+        log_axis="10 ** (np.log10(low) + (np.arange(k) + 0.5) / k * np.log10(high / low))",
+        linear_axis="low + (np.arange(k) + 0.5) / k * (high - low)"),
+        "log axes: evenly spaced", "middle of k equal cells"),
+    "random_uniform_in_alpha": ("random_configs",
+                                _random(log_values="rng.uniform(low, high, size=n)"),
+                                "log axes: uniform in log10", "not in log10"),
+    "random_ln": ("random_configs",
+                  _random(log_values="10 ** rng.uniform(np.log(low), np.log(high), size=n)"),
+                  "inside the bounds", "outside"),
+    "random_exponent": ("random_configs", _random(log_values=f"rng.uniform({LOG_RANGE}, size=n)"),
+                        "inside the bounds", "not the exponent"),
+    "random_global": ("random_configs", _random(
+        log_values=f"10 ** np.random.uniform({LOG_RANGE}, size=n)",
+        linear_values="np.random.uniform(low, high, size=n)"), "drawn from rng", "global"),
+    "random_short_range": ("random_configs", _random(
+        log_values="10 ** rng.uniform(np.log10(low), np.log10(low) + 0.95 * np.log10(high / low), "
+                   "size=n)"),
+        "log axes: uniform", "range"),
+    "random_shared_number": ("random_configs", '''
+def random_configs(space, n, rng):
+    configs = []
+    for _ in range(n):
+        u = rng.random()
+        config = {}
+        for name, (low, high, scale) in space.items():
+            if scale == "log":
+                config[name] = 10 ** (np.log10(low) + u * (np.log10(high) - np.log10(low)))
+            else:
+                config[name] = low + u * (high - low)
+        configs.append(config)
+    return configs
+''', "each axis independently", "rise and fall together"),
+    "distinct_counts_configs": ("distinct_values", '''
+def distinct_values(configs, name):
+    return len([config[name] for config in configs])
+''', "counts each repeated value once", "counted the configs"),
+    "distinct_rounded": ("distinct_values", '''
+def distinct_values(configs, name):
+    return len({round(config[name], 4) for config in configs})
+''', "later digits", "rounded"),
+    "distinct_once_only": ("distinct_values", '''
+def distinct_values(configs, name):
+    from collections import Counter
+    counts = Counter(config[name] for config in configs)
+    return sum(1 for c in counts.values() if c == 1)
+''', "counts each repeated value once", "exactly once"),
+    "c2f_never_narrows": ("coarse_to_fine", _zoom(region="dict(space)", sampled="space"),
+                          "spans the keep best", "never shrink"),
+    "c2f_last_round_only": ("coarse_to_fine", _zoom(pool="last"),
+                            "spans the keep best", "last round only"),
+    "c2f_linear_in_later_rounds": ("coarse_to_fine", _zoom(
+        sampled='{n: (lo, hi, "linear" if r else s) for n, (lo, hi, s) in region.items()}'),
+        "later rounds sample", "not in log10"),
+    "c2f_best_of_last_round": ("coarse_to_fine", _zoom(winners="last"),
+                               "best of all rounds", "last round"),
+    "c2f_reevaluates": ("coarse_to_fine", '''
+def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
+    region, regions, kept = dict(space), [], []
+    best_all = None
+    for r in range(rounds):
+        if r > 0:
+            region = {n: (min(c[n] for c in kept), max(c[n] for c in kept), s)
+                      for n, (_, _, s) in space.items()}
+        regions.append(region)
+        trials = [(c, objective(c)) for c in kept + random_configs(region, n_per_round, rng)]
+        trials.sort(key=lambda t: t[1])
+        kept = [c for c, _ in trials[:keep]]
+        if best_all is None or trials[0][1] < best_all[1]:
+            best_all = trials[0]
+    return best_all[0], best_all[1], regions
+''', "each evaluated once", "again"),
+}
+
+BATCH_NORM = {
+    "forward_unbiased": ("batchnorm_forward", _forward(var="z.var(axis=0, ddof=1)"),
+                         "normalises each feature", "m - 1"),
+    "forward_no_eps": ("batchnorm_forward", _forward(scale="np.sqrt(var)"),
+                       "never varies", "eps"),
+    "forward_eps_outside": ("batchnorm_forward", _forward(scale="(np.sqrt(var) + eps)"),
+                            "barely varies", "inside the square root"),
+    "forward_over_features": ("batchnorm_forward", _forward(
+        mu="z.mean(axis=1, keepdims=True)", var="z.var(axis=1, keepdims=True)"),
+        "normalises each feature", "across its features"),
+    "forward_no_gamma_beta": ("batchnorm_forward", _forward(out="z_hat"),
+                              "normalises each feature", "without scaling"),
+    # Forward and backward both divide by m - 1: consistent with each other, wrong for both.
+    "backward_unbiased": ("batchnorm_backward", _forward(var="z.var(axis=0, ddof=1)") + _backward(
+        dz="inv_std * (g - g.mean(axis=0) - z_hat * (g * z_hat).sum(axis=0) / (m - 1))"),
+        "dz matches", "m - 1"),
+    "backward_dgamma_wrong": ("batchnorm_backward", _backward(dgamma="dout.sum(axis=0)"),
+                              "dgamma", "left out z_hat"),
+    "backward_constant_stats": ("batchnorm_backward", _backward(dz="g * inv_std"),
+                                "dz matches", "constants"),
+    "backward_dbeta_mean": ("batchnorm_backward", _backward(dbeta="dout.mean(axis=0)"),
+                            "dbeta", "not its mean"),
+    "running_flipped": ("update_running_stats", '''
+def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum):
+    return ((1 - momentum) * running_mean + momentum * batch_mean,
+            (1 - momentum) * running_var + momentum * batch_var)
+''', "running mean", "other way round"),
+    "running_swapped": ("update_running_stats", '''
+def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum):
+    return (momentum * running_var + (1 - momentum) * batch_var,
+            momentum * running_mean + (1 - momentum) * batch_mean)
+''', "running mean", "swapped"),
+    "inference_batch_stats": ("batchnorm_inference", '''
+def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
+    return gamma * (z - z.mean(axis=0)) / np.sqrt(z.var(axis=0) + eps) + beta
+''', "running averages", "batch's own mean"),
+    "inference_no_sqrt": ("batchnorm_inference", '''
+def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
+    return gamma * (z - running_mean) / (running_var + eps) + beta
+''', "running averages", "sqrt(running_var + eps)"),
+}
+
+PANDAS = {
+    "adjust_off_by_one": ("adjust_learning_rate", _panda(enough="len(costs) > patience + 1"),
+                          "waits for more than patience", "len(costs) > patience"),
+    "adjust_window_too_long": ("adjust_learning_rate", _panda(
+        enough="len(costs) > patience + 1",
+        stalled="min(costs[-patience - 1:]) >= min(costs[:-patience - 1])"),
+        "without a new low", "one too long"),
+    "adjust_ignores_nan": ("adjust_learning_rate", _panda(blowup="False"),
+                           "nan or inf", "blow"),
+    "adjust_strict": ("adjust_learning_rate", _panda(
+        stalled="min(costs[-patience:]) > min(costs[:-patience])"),
+        "without a new low", "no improvement"),
+    "adjust_last_two": ("adjust_learning_rate", _panda(stalled="costs[-1] >= costs[-2]"),
+                        "improves", "last two"),
+    "adjust_divides": ("adjust_learning_rate", _panda(op="/"), "without a new low", "divided"),
+    "halving_no_floor": ("successive_halving", _halving(keep="len(survivors) // eta"),
+                         "max(1, n // eta)", "max(1"),
+    "halving_ties_high": ("successive_halving", _halving(rank=", key=lambda t: (t[0], -t[1])"),
+                          "ties go to the lower index", "higher index"),
+    "halving_budget_fixed": ("successive_halving", _halving(grow="budget"),
+                             "multiplied by eta", "never grows"),
+    "halving_keeps_worst": ("successive_halving", _halving(rank=", reverse=True"),
+                            "keeps the lowest losses", "highest losses"),
+    "halving_reevaluates_all": ("successive_halving", _halving(trained="range(len(configs))"),
+                                "trains each survivor once", "already dropped"),
+    "parallel_serial": ("run_in_parallel", '''
+def run_in_parallel(objective, configs, executor):
+    results = []
+    for config in configs:
+        try:
+            results.append(objective(config))
+        except Exception:
+            results.append(None)
+    return results
+''', "through the executor", "called the objective yourself"),
+    "parallel_completion_order": ("run_in_parallel", _parallel(collect="as_completed(futures)"),
+                                  "config order", "order the evaluations finished"),
+    "parallel_exception_escapes": ("run_in_parallel", '''
+def run_in_parallel(objective, configs, executor):
+    return list(executor.map(objective, configs))
+''', "gives None", "stopped the whole run"),
+    "parallel_one_at_a_time": ("run_in_parallel", '''
+def run_in_parallel(objective, configs, executor):
+    results = []
+    for config in configs:
+        try:
+            results.append(executor.submit(objective, config).result())
+        except Exception:
+            results.append(None)
+    return results
+''', "before any result is awaited", "waited for each result"),
+    "parallel_drops_failures": ("run_in_parallel", _parallel(keep_failed="pass"),
+                                "gives None", "dropped the failed"),
+}
+
+WRONG = {
+    "parameters_vs_hyperparameters": PARAMETERS,
+    "search_strategies": SEARCH,
+    "batch_norm": BATCH_NORM,
+    "pandas_and_caviar": PANDAS,
+}
+
+# Answers that hand the work to course's own implementation (switched off while grading).
+CALLS_COURSE = {
+    "parameters_vs_hyperparameters": {
+        "count_parameters": '''
+from course.nn import FullyConnectedNet
+
+def count_parameters(layer_dims):
+    net = FullyConnectedNet(layer_dims[0], layer_dims[-1], hidden_dims=tuple(layer_dims[1:-1]))
+    return net.num_parameters()
+''',
+        "split_train_dev_test": '''
+from course.data import train_dev_test_split
+
+def split_train_dev_test(X, y, dev_fraction, test_fraction, rng):
+    return tuple(train_dev_test_split(X, y, dev_fraction, test_fraction, rng))
+''',
+    },
+    "search_strategies": {
+        "grid_configs": '''
+from course.search import LogUniform, Uniform, grid_configs as library_grid
+
+def grid_configs(space, points_per_axis):
+    dims = {name: (LogUniform if scale == "log" else Uniform)(low, high)
+            for name, (low, high, scale) in space.items()}
+    return library_grid(dims, points_per_axis)
+''',
+        "random_configs": '''
+from course.search import LogUniform, Uniform
+
+def random_configs(space, n, rng):
+    columns = {name: (LogUniform if scale == "log" else Uniform)(low, high).sample(rng, n)
+               for name, (low, high, scale) in space.items()}
+    return [{name: float(values[i]) for name, values in columns.items()} for i in range(n)]
+''',
+        "coarse_to_fine": '''
+from course.search import LogUniform, Uniform
+from course.search.coarse_to_fine import coarse_to_fine as library_search
+
+def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
+    dims = {name: (LogUniform if scale == "log" else Uniform)(low, high)
+            for name, (low, high, scale) in space.items()}
+    result = library_search(objective, dims, n_per_round=n_per_round, rounds=rounds,
+                            keep=keep, seed=int(rng.integers(2**31)), maximize=False,
+                            progress=False)
+    best = result.best()
+    return best.config, best.score, result.regions
+''',
+    },
+    "batch_norm": {
+        "batchnorm_forward": '''
+from course.nn import batchnorm_forward as library_forward
+
+def batchnorm_forward(z, gamma, beta, eps=1e-5):
+    return library_forward(z, gamma, beta, eps)
+''',
+        "batchnorm_backward": '''
+from course.nn import DEFAULT_BATCHNORM
+
+def batchnorm_backward(dout, cache):
+    return DEFAULT_BATCHNORM.backward(dout, cache)
+''',
+        "update_running_stats": '''
+import course.nn.batchnorm as library
+
+def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum):
+    return library.update_running_stats(running_mean, running_var, batch_mean, batch_var,
+                                        momentum)
+''',
+        "batchnorm_inference": '''
+from course.nn import batchnorm_inference as library_inference
+
+def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
+    return library_inference(z, gamma, beta, running_mean, running_var, eps)
+''',
+    },
+    "pandas_and_caviar": {
+        "successive_halving": '''
+from course.search import successive_halving as library_halving
+
+def successive_halving(configs, train, min_budget, eta):
+    result = library_halving(train, configs, min_budget=min_budget,
+                             max_budget=min_budget * eta ** 6, eta=eta, maximize=False,
+                             progress=False)
+    return result.best().config, result.table()
+''',
+        "run_in_parallel": '''
+from course.search import run_trials
+
+def run_in_parallel(objective, configs, executor):
+    table = run_trials(objective, configs, executor=executor, progress=False)
+    return [trial.score for trial in table]
+''',
+    },
+}
+
+# function -> the answers of the same assignment that call it.
+DEPENDS = {
+    "random_configs": ("coarse_to_fine",),
+    "batchnorm_forward": ("batchnorm_backward",),
+}
