@@ -365,20 +365,25 @@ def _halving_calls(out, probes):
 
 
 def _halving_best(out, probes):
+    # Judged against the student's own rungs, so a slip in which configs survive (the
+    # check above) is not counted twice. Exact: false-failure rate 0.
     for label in _ran(out):
-        rungs = _halving_reference(probes[label])
-        want = rungs[-1][1][0]
-        got = out[label]["best"][()]
-        if got == want:
-            continue
-        if got < 0:
+        got = out[label]
+        best = got["best"][()]
+        if best < 0:
             return Verdict(False, "return the winning config itself (one of the dicts you were "
                                   "given), not its index or loss")
-        first_budget, first_ix, first_losses = rungs[0]
-        if got == first_ix[int(np.argmin(first_losses))]:
+        rungs = _rungs_of(got)
+        if not rungs or len(rungs[-1][1]) != 1:
+            return Verdict(False, "the last rung should evaluate the single survivor")
+        if best == rungs[-1][1][0]:
+            continue
+        sizes = np.cumsum([0] + [int(s) for s in got["sizes"]])
+        first = got["evaluated"][sizes[0]:sizes[1]]
+        if best == first[int(np.argmin(got["losses"][sizes[0]:sizes[1]]))]:
             return Verdict(False, "you returned the best config of the first rung; return the "
                                   "last survivor")
-        return Verdict(False, "the config you returned is not the last survivor")
+        return Verdict(False, "the config you returned is not the one left in your last rung")
     return PASS
 
 

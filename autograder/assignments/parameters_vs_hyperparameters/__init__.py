@@ -10,7 +10,7 @@ best_learning_rate       test_best_learning_rate      3
 
 Every check here compares exact values (integer counts, row numbers, the chosen rate), or
 tests events whose chance under a correct answer is stated beside it; none can fail a
-correct answer with probability above 1e-15.
+correct answer with probability above 1e-12.
 """
 
 from __future__ import annotations
@@ -186,9 +186,10 @@ def _split_shuffle(out, probes):
     if not main["inputs_unchanged"][()]:
         return Verdict(False, "your function changed the caller's X or y (an in-place shuffle): "
                               "shuffle an array of row numbers instead")
-    # Under a uniformly random split the dev set is one contiguous run of row numbers with
-    # probability (m - n_dev + 1) / C(m, n_dev) < 1e-15 for these sizes; the same holds for
-    # train, so a correct answer fails this with probability below 1e-15.
+    # Under a uniformly random split, dev and test are both contiguous runs of row numbers
+    # with probability <= (m - n_dev + 1) / C(m, n_dev) * (m - n_test + 1) / C(m - n_dev,
+    # n_test), at most 1.1e-13 over the probes' sizes (m >= 80, fractions >= 0.08), so a
+    # correct answer fails this with probability below 1e-12.
     if all(_contiguous(np.sort(part)) for part in _rows(main) if part.size > 1):
         return Verdict(False, "your parts are consecutive blocks of rows: shuffle the rows "
                               "before cutting them, or the dev and test sets are just the "
