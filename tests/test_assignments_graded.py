@@ -197,9 +197,9 @@ def graded(tmp_path_factory):
         good = _source_answers(course, name)
         for case, (function, code, _, _) in WRONG.get(name, {}).items():
             _write(incoming, case, submission(course, name, dict(good, **{function: code})))
-        if name in CALLS_COURSE:
-            _write(incoming, "calls_course",
-                   submission(course, name, dict(good, **CALLS_COURSE[name])))
+        for function, code in CALLS_COURSE.get(name, {}).items():
+            _write(incoming, f"calls_course_{function}",
+                   submission(course, name, dict(good, **{function: code})))
         if name == TAMPERED:
             for case, spec in tamper.items():
                 nb = submission(course, name, dict(good, **spec["answers"]))
@@ -252,14 +252,17 @@ def test_wrong_answer_loses_points_with_its_misconception(graded, name, case):
             assert got[other] == points, (other, _messages(result, other))
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_an_answer_that_calls_course_earns_nothing_for_it(graded, name):
-    result = graded["results"][name]["calls_course"]
+@pytest.mark.parametrize("name, function", [
+    (name, function) for name in ASSIGNMENTS for function in CALLS_COURSE[name]])
+def test_an_answer_that_calls_course_earns_nothing_for_it(graded, name, function):
+    result = graded["results"][name][f"calls_course_{function}"]
     got = earned(result)
-    for function in CALLS_COURSE[name]:
-        assert got[function] == 0, function
-        assert "course's own implementation" in _messages(result, function)
-    assert result["tripwire"]
+    assert got[function] == 0
+    assert "course's own implementation" in _messages(result, function)
+    assert result["tripwire"] and result["status"] == "graded"
+    for task in load(name).tasks:
+        if task.function != function and task.function not in DEPENDS.get(function, ()):
+            assert got[task.function] == task.points, task.function
 
 
 @pytest.mark.parametrize("case", sorted(TAMPER_EXPECT))
