@@ -4,14 +4,21 @@ Secret text is (a) nbgrader's solution and hidden-test markers, (b) every line i
 solution region of the source notebook that does not also appear outside one, and (c) every
 substantial line of the assignment's hidden checks and references in
 ``autograder/assignments/<name>/``. Every text file in ``release/<name>/`` is scanned; on a
-hit the release folder is removed and :class:`ReleaseRefused` names the file and line.
+hit the freshly generated folder is removed and :class:`ReleaseRefused` names the file and line.
+
+Releasing again never loses work: a release folder whose files changed since they were
+released (a student or self-learner may be writing in it) is first renamed to
+``release/<name>.kept-<time>``; an untouched one is simply regenerated. What was released is
+recorded in ``.autograder/<name>/release.json`` (file -> sha256).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 from autograder import gradebook, notebook
@@ -75,13 +82,51 @@ def scan(folder: Path, secrets: set[str]) -> list[str]:
     return leaks
 
 
-def release(course: Path, names: list[str]) -> list[Path]:
-    """Generate and scan each assignment; returns the release folders written."""
+def _fingerprint(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _record(course: Path, name: str) -> Path:
+    return course / ".autograder" / name / "release.json"
+
+
+def set_aside_if_changed(course: Path, name: str) -> Path | None:
+    """Rename ``release/<name>`` out of the way if anyone changed it since its release.
+
+    Returns the new folder, or None when there was nothing to keep (no folder, or exactly
+    what was released). A folder released before this record existed counts as changed.
+    """
+    folder = course / "release" / name
+    if not folder.exists():
+        return None
+    record = _record(course, name)
+    released = json.loads(record.read_text()) if record.exists() else None
+    if released == _fingerprint(folder):
+        return None
+    kept = folder.with_name(f"{name}.kept-{time.strftime('%Y%m%d-%H%M%S')}")
+    n = 1
+    while kept.exists():
+        n += 1
+        kept = kept.with_name(f"{name}.kept-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
+    folder.rename(kept)
+    return kept
+
+
+def release(course: Path, names: list[str], on_kept=print) -> list[Path]:
+    """Generate and scan each assignment; returns the release folders written.
+
+    ``on_kept(message)`` is told about every changed release folder kept aside.
+    """
     written = []
     for name in names:
         load(name)  # unknown names fail before anything is written
         if not (course / "source" / name).is_dir():
             raise FileNotFoundError(f"{course / 'source' / name} does not exist")
+        kept = set_aside_if_changed(course, name)
+        if kept is not None:
+            on_kept(f"release/{name} had changed since it was released; "
+                    f"kept it as {kept} (nothing was deleted)")
         gradebook.generate(course, name)
         folder = course / "release" / name
         leaks = scan(folder, secret_lines(course, name))
@@ -89,5 +134,8 @@ def release(course: Path, names: list[str]) -> list[Path]:
             shutil.rmtree(folder, ignore_errors=True)
             raise ReleaseRefused(f"refusing to release {name}: {leaks[0]}"
                                  + (f" (and {len(leaks) - 1} more)" if len(leaks) > 1 else ""))
+        record = _record(course, name)
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps(_fingerprint(folder), indent=1))
         written.append(folder)
     return written
