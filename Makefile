@@ -9,7 +9,7 @@ EXTRAS ?= dev,browser,cluster
 # JupyterLab refuses to start as root unless told it may.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test lint venv bench clean-generated
+.PHONY: lab test lint venv bench assignments
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ venv: $(STAMP)
 lab: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab $(ROOT_FLAG) \
 	    --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/lessons
+
+# Student versions of every assignment, for studying alone (instructors: see README).
+assignments: $(STAMP)
+	$(BIN)/autograder release
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
