@@ -10,11 +10,15 @@ and flags (a renamed notebook is flagged for the class report).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +27,7 @@ from autograder.spec import load
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 IGNORED = {".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
+MAX_ZIP_BYTES = 2**30  # unpacked notebooks per zip; more is a zip bomb, not a class
 
 
 class CollectError(Exception):
@@ -35,16 +40,36 @@ class Outcome:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _notebooks_in(folder: Path, outcome: Outcome, shown: str) -> list[Path]:
+    """Regular .ipynb files under ``folder``; symbolic links are listed as skipped, never
+    followed (a student's link could point at the instructor's solution)."""
+    found = []
+    for here, dirs, files in os.walk(folder):  # does not descend into linked folders
+        dirs[:] = sorted(d for d in dirs if d not in IGNORED)
+        for name in sorted(files):
+            path = Path(here) / name
+            if name in IGNORED or not name.endswith(".ipynb"):
+                continue
+            if path.is_symlink():
+                outcome.skipped.append((f"{shown}/{path.relative_to(folder)}",
+                                        "a symbolic link, not a notebook file (never followed)"))
+            elif stat.S_ISREG(path.lstat().st_mode):
+                found.append(path)
+    return found
+
+
 def _candidates(root: Path, outcome: Outcome):
     """(student, notebook path, shown name) for each entry of ``root``."""
     for entry in sorted(root.iterdir()):
         if entry.name in IGNORED or entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.suffix == ".ipynb":
+        if entry.is_symlink():
+            outcome.skipped.append((entry.name, "a symbolic link, not a notebook file or a "
+                                                "student folder (never followed)"))
+        elif entry.is_file() and entry.suffix == ".ipynb":
             yield entry.stem, entry, entry.name
         elif entry.is_dir():
-            notebooks = sorted(p for p in entry.rglob("*.ipynb")
-                               if not any(part in IGNORED for part in p.parts))
+            notebooks = _notebooks_in(entry, outcome, entry.name)
             if len(notebooks) == 1:
                 yield entry.name, notebooks[0], f"{entry.name}/{notebooks[0].relative_to(entry)}"
             elif not notebooks:
@@ -56,14 +81,46 @@ def _candidates(root: Path, outcome: Outcome):
             outcome.skipped.append((entry.name, "not a notebook (.ipynb) or a student folder"))
 
 
-def _unzip(path: Path, into: Path) -> Path:
+def _safe_members(archive: zipfile.ZipFile, into: Path, outcome: Outcome) -> list:
+    """The members worth extracting; the rest are listed as skipped, with the reason."""
+    counts = Counter(m.filename for m in archive.infolist())
+    safe, total = [], 0
+    for member in archive.infolist():
+        parts = member.filename.replace("\\", "/").split("/")
+        try:
+            inside = into.resolve() in (into / member.filename).resolve().parents
+        except (ValueError, OSError):  # a NUL byte or a name the system refuses
+            inside = False
+        if not inside:
+            reason = "an unsafe path (outside the folder it is unpacked into)"
+        elif member.is_dir() or any(p in IGNORED or p.startswith(".") for p in parts if p):
+            continue  # folders are made as needed; editor and system clutter is ignored
+        elif counts[member.filename] > 1:
+            reason = "appears more than once in the zip"
+        elif stat.S_ISLNK(member.external_attr >> 16):
+            reason = "a symbolic link (never followed)"
+        elif not member.filename.endswith(".ipynb"):
+            reason = "not a notebook (.ipynb)"
+        elif member.file_size > notebook.MAX_NOTEBOOK_BYTES:
+            reason = f"larger than {notebook.MAX_NOTEBOOK_BYTES >> 20} MB"
+        elif total + member.file_size > MAX_ZIP_BYTES:
+            reason = f"the zip unpacks to more than {MAX_ZIP_BYTES >> 30} GB"
+        else:
+            total += member.file_size
+            safe.append(member)
+            continue
+        outcome.skipped.append((member.filename, f"in the zip: {reason}"))
+    return safe
+
+
+def _unzip(path: Path, into: Path, outcome: Outcome) -> Path:
     try:
         with zipfile.ZipFile(path) as archive:
-            for member in archive.infolist():
-                target = (into / member.filename).resolve()
-                if into.resolve() not in target.parents and target != into.resolve():
-                    raise CollectError(f"{path.name} contains an unsafe path {member.filename!r}")
-            archive.extractall(into)
+            for member in _safe_members(archive, into, outcome):
+                try:
+                    archive.extract(member, into)
+                except (RuntimeError, ValueError, zipfile.BadZipFile, OSError) as exc:
+                    outcome.skipped.append((member.filename, f"in the zip: unreadable ({exc})"))
     except (zipfile.BadZipFile, OSError) as exc:
         raise CollectError(f"{path} is not a readable zip file ({exc})") from None
     # A zip of one folder that holds the class (several notebooks or student folders):
@@ -77,6 +134,11 @@ def _unzip(path: Path, into: Path) -> Path:
 
 
 def collect(path: Path, course: Path, name: str) -> Outcome:
+    with ledger.lock(course, name):
+        return _collect(path, course, name)
+
+
+def _collect(path: Path, course: Path, name: str) -> Outcome:
     assignment = load(name)
     path = Path(path).expanduser()
     if not path.exists():
@@ -87,37 +149,42 @@ def collect(path: Path, course: Path, name: str) -> Outcome:
                 raise CollectError(f"{path} is not a readable zip file")
             if not zipfile.is_zipfile(path):
                 raise CollectError(f"{path} is neither a folder nor a zip file")
-            root = _unzip(path, Path(scratch))
+            outcome = Outcome()
+            root = _unzip(path, Path(scratch), outcome)
         else:
-            root = path
-        return _place_all(root, course, assignment)
+            root, outcome = path, Outcome()
+        return _place_all(root, course, assignment, outcome)
 
 
-def _place_all(root: Path, course: Path, assignment) -> Outcome:
-    outcome = Outcome()
+def _place_all(root: Path, course: Path, assignment, outcome: Outcome) -> Outcome:
     manifest_file = ledger.manifest_path(course, assignment.name)
-    manifest = ledger.read_json(manifest_file, {}) or {}
-    seen = set()
+    manifest = ledger.read_manifest(course, assignment.name)
+    by_student: dict[str, list[tuple[Path, str]]] = {}
     for student, source, shown in _candidates(root, outcome):
-        if not STUDENT_ID.match(student):
+        if not STUDENT_ID.fullmatch(student):
             outcome.skipped.append((shown, f"{student!r} is not a usable student id"))
+        else:
+            by_student.setdefault(student, []).append((source, shown))
+    for student, found in by_student.items():
+        if len(found) > 1:  # e.g. alice.ipynb and alice/: which one is meant is a guess
+            for _, shown in found:
+                outcome.skipped.append((shown, f"one of {len(found)} notebooks for student "
+                                               f"{student}; keep only the one to grade"))
             continue
-        if student in seen:
-            outcome.skipped.append((shown, f"a second notebook for student {student}"))
-            continue
+        source, shown = found[0]
         try:
-            notebook.read(source)
+            data = notebook.read_bytes(source)
+            notebook.parse(data, source.name)
         except notebook.NotebookError as exc:
             outcome.skipped.append((shown, str(exc)))
             continue
-        seen.add(student)
-        note = _place(course, assignment, student, source)
+        note = _place(course, assignment, student, data)
         flags = []
         if "/" in shown and source.name != assignment.notebook:
             flags.append({"kind": "renamed",
                           "detail": f"handed in as {shown}, not {assignment.notebook}"})
         manifest[student] = {
-            "sha256": ledger.sha256_file(source),
+            "sha256": hashlib.sha256(data).hexdigest(),
             "original": shown,
             "collected": time.strftime("%Y-%m-%d %H:%M:%S"),
             "flags": flags,
@@ -127,24 +194,24 @@ def _place_all(root: Path, course: Path, assignment) -> Outcome:
     return outcome
 
 
-def _place(course: Path, assignment, student: str, source: Path) -> str:
+def _place(course: Path, assignment, student: str, data: bytes) -> str:
     folder = course / "submitted" / student / assignment.name
     target = folder / assignment.notebook
-    digest = ledger.sha256_file(source)
+    digest = hashlib.sha256(data).hexdigest()
     if target.exists():
-        if ledger.sha256_file(target) == digest:
+        old = ledger.sha256_file(target)
+        if old == digest:
             return "unchanged"
         keep = course / ledger.STATE_DIR / "superseded" / student / assignment.name
         keep.mkdir(parents=True, exist_ok=True)
-        old = ledger.sha256_file(target)[:12]
-        moved = keep / f"{time.strftime('%Y%m%d-%H%M%S')}-{old}.ipynb"
+        moved = keep / f"{time.strftime('%Y%m%d-%H%M%S')}-{old[:12]}.ipynb"
         shutil.move(str(target), moved)
         note = f"replaced an earlier submission (kept as {moved.relative_to(course)})"
     else:
         note = "placed"
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{assignment.notebook}.incoming"
-    shutil.copyfile(source, tmp)
+    tmp.write_bytes(data)
     tmp.replace(target)
     (folder / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC",
                                                         time.gmtime()) + "\n")

@@ -48,7 +48,7 @@ def render(result: dict) -> str:
     for test in result.get("visible", []):
         error = test.get("error") or {}
         if error.get("type") == "unfinished":
-            detail = "did not finish: " + error.get("message", "")
+            detail = f"did not finish: {error.get('message', '')}"
         elif error:
             detail = f"{error.get('type', '')}: {error.get('message', '')}"
         else:
@@ -62,8 +62,8 @@ def render(result: dict) -> str:
         for error in result["cell_errors"]:
             where = f" (line {error['line']})" if error.get("line") else ""
             parts.append(f"<tr><td>{escape(str(error.get('cell')))}{escape(where)}</td>"
-                         f"<td>{escape(error.get('type', ''))}: "
-                         f"{escape(error.get('message', ''))}</td></tr>")
+                         f"<td>{escape(str(error.get('type', '')))}: "
+                         f"{escape(str(error.get('message', '')))}</td></tr>")
         parts.append("</table>")
     parts.append("<h2>Hidden checks (your grade)</h2><table><tr><th>function</th><th>check</th>"
                  "<th>points</th><th>result</th><th>what to look at</th></tr>")

@@ -12,6 +12,7 @@ import contextlib
 import io
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -66,19 +67,58 @@ def ensure_assignment(course: Path, name: str) -> None:
     """Make sure the gradebook knows ``name`` (generating it, as nbgrader would, if not)."""
     from nbgrader.api import MissingEntry
 
-    with _open(course) as gb:
-        try:
-            gb.find_assignment(name)
-            return
-        except MissingEntry:
-            pass
+    def known():
+        with _open(course) as gb:
+            try:
+                gb.find_assignment(name)
+                return True
+            except MissingEntry:
+                return False
+
+    if _retrying(course, known):
+        return
     from autograder.release import release
 
     release(course, [name])
 
 
+GRADEBOOK_WAIT = 60.0  # seconds to keep retrying while another program holds the gradebook
+
+
+class GradebookBusy(RuntimeError):
+    """The gradebook stayed locked by another program (formgrader, nbgrader)."""
+
+
+def _retrying(course: Path, action):
+    """Run ``action()``, again while SQLite reports the gradebook locked (up to GRADEBOOK_WAIT).
+
+    Every writer here sets values rather than adding to them, so a retry from the start
+    after a failure part way is safe.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    started = time.monotonic()
+    while True:
+        try:
+            return action()
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() - started >= GRADEBOOK_WAIT:
+                raise GradebookBusy(
+                    f"the gradebook {course / 'gradebook.db'} stayed locked for "
+                    f"{GRADEBOOK_WAIT:g} s (formgrader or an nbgrader command is writing to "
+                    f"it); the results are saved: run the command again to copy them in"
+                ) from None
+            time.sleep(0.5)
+
+
 def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
     """Write each result's per-task points into the gradebook as auto scores."""
+    _retrying(course, lambda: _sync(course, assignment, results))
+
+
+def _sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
     from nbgrader.api import MissingEntry
 
     notebook_id = Path(assignment.notebook).stem
@@ -93,9 +133,9 @@ def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
             except MissingEntry:
                 gb.add_submission(assignment.name, student)
             for task in assignment.tasks:
-                earned = sum(
+                earned = float(sum(
                     c["earned"] for c in result.get("checks", []) if c["function"] == task.function
-                )
+                ))
                 grade = gb.find_grade(task.test_cell, notebook_id, assignment.name, student)
                 grade.auto_score = float(earned)
                 grade.manual_score = None

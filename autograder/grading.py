@@ -19,8 +19,10 @@ nbgrader's gradebook.
 from __future__ import annotations
 
 import base64
+import hashlib
 import tempfile
 import time
+import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ class Run:
     timeout: float
     warnings: list[str] = field(default_factory=list)
     drivers: str = ""  # the assignment's drivers.py, sent to the child as text
+    seed_key: bytes = b""  # the course's secret part of every seed (ledger.seed_key)
 
     @classmethod
     def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
@@ -71,7 +74,7 @@ class Run:
         limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
         box = sandbox.detect(course, isolation)
         return cls(course, assignment, source, box, template, limits, timeout, warnings,
-                   drivers_source(name))
+                   drivers_source(name), ledger.seed_key(course))
 
     def close(self):
         import shutil
@@ -281,8 +284,12 @@ def _judge(run: Run, state: _Session, missing: list[str], made: dict) -> list[di
 def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
     """Grade one notebook; always returns a result (never raises for the student's code)."""
     started = time.monotonic()
-    digest = ledger.sha256_file(path)
-    seed = ledger.seed_for(digest, run.assignment.name)
+    try:  # hash and grade the same bytes, even if the file is replaced meanwhile
+        data = notebook.read_bytes(path)
+        digest, problem = hashlib.sha256(data).hexdigest(), ""
+    except notebook.NotebookError as exc:
+        digest, problem = ledger.sha256_file(path), str(exc)
+    seed = ledger.seed_for(digest, run.assignment.name, run.seed_key)
     result = {
         "student": student,
         "assignment": run.assignment.name,
@@ -297,11 +304,13 @@ def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
         "flags": list(flags),
     }
     try:
-        nb = notebook.read(path)
+        if problem:
+            raise notebook.NotebookError(problem)
+        nb = notebook.parse(data, path.name)
+        extraction = notebook.extract(nb, run.source, run.assignment)
     except notebook.NotebookError as exc:
         return dict(result, status=f"error: {exc}", score=0.0, checks=[], visible=[],
                     cell_errors=[], seconds=time.monotonic() - started)
-    extraction = notebook.extract(nb, run.source, run.assignment)
     streams = np.random.SeedSequence(seed).spawn(len(run.assignment.tasks))
     probes_by_fn, made = {}, {}
     for task, stream in zip(run.assignment.tasks, streams, strict=True):
@@ -363,57 +372,94 @@ def grade_class(course: Path, name: str, *, students=None, workers: int = 2,
                 timeout: float = 30.0, force: bool = False, isolation: str = "auto",
                 memory_mb: int = 1024, report: Callable[[str], None] = print,
                 progress: bool = True) -> list[dict]:
-    """Grade every (or the named) student's submission; returns the results written."""
+    """Grade every (or the named) student's submission; returns the results written.
+
+    One grading or collecting command at a time works on an assignment (ledger.lock).
+    """
+    with ledger.lock(course, name):
+        run = Run.prepare(course, name, timeout=timeout, isolation=isolation,
+                          memory_bytes=memory_mb * 2**20)
+        try:
+            return _grade_all(run, students, workers, force, report, progress)
+        finally:
+            run.close()
+
+
+def _grade_all(run: Run, students, workers: int, force: bool, report, progress: bool):
     from tqdm import tqdm
 
     from autograder import gradebook
 
-    run = Run.prepare(course, name, timeout=timeout, isolation=isolation,
-                      memory_bytes=memory_mb * 2**20)
-    try:
-        for warning in run.warnings:
-            report(f"warning: {warning}")
-        report(f"isolation: {run.sandbox.describe()}")
-        found, flags = find_submissions(course, run.assignment)
-        manifest = ledger.read_json(ledger.manifest_path(course, name), {}) or {}
-        for student, entry in manifest.items():
-            for flag in entry.get("flags", []):
-                flags.setdefault(student, []).append(flag)
-        if students:
-            unknown = [s for s in students if s not in found]
-            if unknown:
-                raise LookupError(f"no submission of {name} for student(s) {', '.join(unknown)}")
-            found = {s: found[s] for s in students}
-        todo, done = {}, []
-        for student, path in found.items():
-            old = ledger.read_json(ledger.result_path(course, name, student))
-            if (not force and old and old.get("sha256") == ledger.sha256_file(path)
-                    and old.get("version") == run.assignment.version
-                    and old.get("timeout") == timeout):
-                done.append(old)
-                report(f"{student}: {old['status']} {old['score']:g}/{old['max_score']:g} "
-                       f"(already graded)")
-            else:
-                todo[student] = path
-        gradebook.ensure_assignment(course, name)
-        written = []
-        bar = tqdm(total=len(todo), desc=f"grading {name}", unit="submission",
-                   disable=not progress, leave=False)
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {
-                pool.submit(grade_submission, run, s, p, flags.get(s, [])): s
-                for s, p in todo.items()
-            }
-            for future in as_completed(futures):
+    course, name, timeout = run.course, run.assignment.name, run.timeout
+    for warning in run.warnings:
+        report(f"warning: {warning}")
+    report(f"isolation: {run.sandbox.describe()}")
+    found, flags = find_submissions(course, run.assignment)
+    for student, entry in ledger.read_manifest(course, name).items():
+        for flag in entry["flags"]:
+            flags.setdefault(student, []).append(flag)
+    if students:
+        unknown = [s for s in students if s not in found]
+        if unknown:
+            raise LookupError(f"no submission of {name} for student(s) {', '.join(unknown)}")
+        found = {s: found[s] for s in students}
+    todo, done = {}, []
+    for student, path in found.items():
+        old = ledger.read_result(course, name, student)
+        if (not force and old and old.get("sha256") == _digest(path)
+                and old.get("version") == run.assignment.version
+                and old.get("timeout") == timeout and not old.get("grader_failed")):
+            done.append(old)
+            report(f"{student}: {old['status']} {old['score']:g}/{old['max_score']:g} "
+                   f"(already graded)")
+        else:
+            todo[student] = path
+    gradebook.ensure_assignment(course, name)
+    written = []
+    bar = tqdm(total=len(todo), desc=f"grading {name}", unit="submission",
+               disable=not progress, leave=False)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {
+            pool.submit(grade_submission, run, s, p, flags.get(s, [])): s
+            for s, p in todo.items()
+        }
+        for future in as_completed(futures):
+            try:
                 result = future.result()
-                ledger.write_json(ledger.result_path(course, name, result["student"]), result)
-                written.append(result)
-                bar.update(1)
-                line = (f"{result['student']}: {result['status']} "
-                        f"{result['score']:g}/{result['max_score']:g}")
-                bar.write(line) if progress else report(line)
-        bar.close()
-        gradebook.sync(course, run.assignment, done + written)
-        return done + written
-    finally:
-        run.close()
+            except Exception as exc:  # a grader bug must not cost the class its run
+                student = futures[future]
+                report(f"{student}: the grader failed on this submission:\n"
+                       + "".join(traceback.format_exception(exc)).rstrip())
+                result = _grader_failed(run, student, todo[student], flags.get(student, []),
+                                        exc)
+            ledger.write_json(ledger.result_path(course, name, result["student"]), result)
+            written.append(result)
+            bar.update(1)
+            line = (f"{result['student']}: {result['status']} "
+                    f"{result['score']:g}/{result['max_score']:g}")
+            bar.write(line) if progress else report(line)
+    bar.close()
+    gradebook.sync(course, run.assignment, done + written)
+    return done + written
+
+
+def _digest(path: Path) -> str:
+    try:
+        return ledger.sha256_file(path)
+    except OSError:
+        return ""
+
+
+def _grader_failed(run: Run, student: str, path: Path, flags, exc: BaseException) -> dict:
+    """The outcome of a submission the grader itself failed on (regraded on the next run)."""
+    digest = _digest(path)
+    return {
+        "student": student, "assignment": run.assignment.name,
+        "version": run.assignment.version, "sha256": digest, "seed": None,
+        "max_score": run.assignment.max_score, "isolation": run.sandbox.level,
+        "timeout": run.timeout, "flags": list(flags), "grader_failed": True,
+        "status": f"error: the grader failed on this submission ({type(exc).__name__}); "
+                  f"its log has the details",
+        "score": 0.0, "checks": [], "visible": [], "cell_errors": [], "tripwire": [],
+        "seconds": 0.0,
+    }

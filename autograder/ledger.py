@@ -5,18 +5,25 @@ Layout under the course folder (generated, never committed)::
     .autograder/<assignment>/results/<student>.json   outcome of the latest grading
     .autograder/<assignment>/manifest.json            what ``collect`` placed, with hashes
     .autograder/superseded/<student>/<assignment>/    older submissions ``collect`` replaced
+    .autograder/seed.key                              the course's secret part of every seed
 
 A result holds the submission's SHA-256, the seed derived from it, every check's outcome,
 the score and a status: ``graded``, ``error: <reason>`` or ``missing``. The seed depends only
-on the file's content and the assignment, so regrading the same file gives the same score;
+on the file's content, the assignment and the course's key (never seen by student code), so
+regrading the same file gives the same score;
 each student has exactly one result file, so a restarted run cannot count anyone twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
+import hmac
 import json
+import math
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -31,9 +38,40 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def seed_for(content_hash: str, assignment: str) -> int:
-    """A 63-bit seed from the submission's content: same file, same seed."""
-    digest = hashlib.sha256(f"{assignment}:{content_hash}".encode()).digest()
+def seed_key(course: Path) -> bytes:
+    """The course's secret seed key, made on first use (``.autograder/seed.key``, mode 0600).
+
+    Seeds depend on it as well as on the file, so a student who has the (public) hidden
+    checks still cannot compute the probes of a file in advance, nor try variants of a
+    file offline until a wrong answer happens to pass. Keep it with the results: regrading
+    the same file gives the same seed only while the key is the same.
+    """
+    path = course / STATE_DIR / "seed.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seed.key.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+            os.link(tmp, path)  # whole or not at all; if another run made one first, use it
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        key = ""
+    if len(key) < 32:
+        raise RuntimeError(f"{path} is damaged: restore it from a backup (or delete it, and "
+                           f"regrade with --force: seeds, and so borderline scores, change)")
+    return key.encode("ascii")
+
+
+def seed_for(content_hash: str, assignment: str, key: bytes = b"") -> int:
+    """A 63-bit seed from the submission's content and the course key: same file, same seed."""
+    message = f"{assignment}:{content_hash}".encode()
+    digest = hmac.new(key, message, "sha256").digest() if key else hashlib.sha256(message).digest()
     return int.from_bytes(digest[:8], "big") >> 1
 
 
@@ -67,17 +105,97 @@ def result_path(course: Path, assignment: str, student: str) -> Path:
     return assignment_dir(course, assignment) / "results" / f"{student}.json"
 
 
+def _number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _all(items, fields: dict) -> bool:
+    """Whether ``items`` is a list of objects whose ``fields`` have the given types."""
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and all(
+            _number(item.get(key)) if kind is float else isinstance(item.get(key), kind)
+            for key, kind in fields.items())
+        for item in items)
+
+
+def valid_result(data, student: str) -> bool:
+    """Whether ``data`` has the shape the grader writes (a file edited by hand may not)."""
+    return (
+        isinstance(data, dict) and data.get("student") == student
+        and all(isinstance(data.get(k), str) for k in ("assignment", "status", "sha256"))
+        and all(_number(data.get(k)) for k in ("score", "max_score"))
+        and _all(data.get("checks"), {"function": str, "check": str, "message": str,
+                                      "passed": bool, "points": float, "earned": float})
+        and _all(data.get("visible", []), {"cell": str, "passed": bool})
+        and all(isinstance(v.get("error"), (dict, type(None))) for v in data.get("visible", []))
+        and _all(data.get("cell_errors", []), {})
+        and isinstance(data.get("flags", []), list) and all(map(_is_flag, data.get("flags", [])))
+        and isinstance(data.get("tripwire", []), list)
+        and all(isinstance(name, str) for name in data.get("tripwire", []))
+    )
+
+
+def read_result(course: Path, assignment: str, student: str) -> dict | None:
+    """A student's latest result, or ``None`` if there is none or it is malformed."""
+    data = read_json(result_path(course, assignment, student))
+    return data if valid_result(data, student) else None
+
+
 def results(course: Path, assignment: str) -> dict[str, dict]:
-    """Every student's latest result for ``assignment``, by student id."""
+    """Every student's latest (well-formed) result for ``assignment``, by student id."""
     folder = assignment_dir(course, assignment) / "results"
     out = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
             data = read_json(path)
-            if isinstance(data, dict) and data.get("student") == path.stem:
+            if valid_result(data, path.stem):
                 out[path.stem] = data
     return out
 
 
 def manifest_path(course: Path, assignment: str) -> Path:
     return assignment_dir(course, assignment) / "manifest.json"
+
+
+def read_manifest(course: Path, assignment: str) -> dict[str, dict]:
+    """What ``collect`` recorded, by student; entries edited into another shape are dropped."""
+    data = read_json(manifest_path(course, assignment), {})
+    if not isinstance(data, dict):
+        return {}
+    out = {}
+    for student, entry in data.items():
+        if isinstance(entry, dict):
+            flags = entry.get("flags")
+            flags = [f for f in flags if _is_flag(f)] if isinstance(flags, list) else []
+            out[student] = dict(entry, flags=flags)
+    return out
+
+
+def _is_flag(flag) -> bool:
+    return (isinstance(flag, dict) and isinstance(flag.get("kind"), str)
+            and isinstance(flag.get("detail"), str))
+
+
+class Busy(RuntimeError):
+    """Another autograder command is working on the same assignment."""
+
+
+@contextlib.contextmanager
+def lock(course: Path, assignment: str):
+    """Hold the assignment's lock (``.autograder/<assignment>/lock``) or raise :class:`Busy`.
+
+    ``collect`` and ``grade`` take it, so two of them never interleave their writes to
+    ``submitted/``, the results or the manifest. The system drops it when the holder dies.
+    """
+    path = assignment_dir(course, assignment) / "lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Busy(f"another autograder command (collect or grade) is working on "
+                       f"{assignment} in {course}; run this one when it has finished") from None
+        yield
+    finally:
+        os.close(fd)

@@ -9,7 +9,7 @@ flags for the class report.
 from __future__ import annotations
 
 import ast
-import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,22 +18,75 @@ import nbformat
 from autograder.spec import Assignment
 
 METADATA_KEYS = ("grade", "solution", "locked", "points")
+# Far above any honest notebook (outputs included); parsing more would only cost the grader.
+MAX_NOTEBOOK_BYTES = 32 * 2**20
+CELL_TYPES = ("code", "markdown", "raw")
+MAX_ANSWER_CHARS = 2**20  # of answer code in all; an honest answer is a few hundred
 
 
 class NotebookError(ValueError):
     """The file is not a readable Jupyter notebook."""
 
 
-def read(path: Path) -> nbformat.NotebookNode:
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing more than MAX_NOTEBOOK_BYTES (NotebookError)."""
     try:
-        return nbformat.read(str(path), as_version=4)
-    except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
-        raise NotebookError(f"{path.name} is not a readable Jupyter notebook ({exc})") from exc
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+    except OSError as exc:
+        raise NotebookError(f"{path.name} could not be read ({exc.strerror})") from exc
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
+                            f"(clear its outputs and hand it in again)")
+    return data
+
+
+def _structure_problem(nb) -> str:
+    """What makes ``nb`` unusable for the grader ("" if nothing does)."""
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list):
+        return "it has no list of cells"
+    for i, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict):
+            return f"cell {i} is not a JSON object"
+        if cell.get("cell_type") not in CELL_TYPES:
+            return f"cell {i} has no valid cell_type"
+        if not isinstance(cell.get("source"), str):
+            return f"the source of cell {i} is not text"
+        if not isinstance(cell.get("metadata", {}), dict):
+            return f"the metadata of cell {i} is not a JSON object"
+    return ""
+
+
+def parse(data: bytes, name: str) -> nbformat.NotebookNode:
+    """A notebook (upgraded to nbformat 4) from untrusted bytes, or NotebookError.
+
+    Anything the grader later relies on is checked here: a list of cells, each with a
+    known cell_type, text source and object metadata. nbformat's own errors on hostile
+    input are many and varied, so all of them become NotebookError.
+    """
+    if len(data) > MAX_NOTEBOOK_BYTES:
+        raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # missing cell ids and other harmless warnings
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+        problem = _structure_problem(nb)
+    except Exception as exc:  # noqa: BLE001 - any failure to parse is the file's
+        problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+    if problem:
+        raise NotebookError(f"{name} is not a readable Jupyter notebook ({problem})")
+    return nb
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return parse(read_bytes(path), path.name)
 
 
 def grade_id(cell) -> str | None:
     meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta.get("grade_id") if isinstance(meta, dict) else None
+    gid = meta.get("grade_id") if isinstance(meta, dict) else None
+    return gid if isinstance(gid, str) and gid else None
 
 
 def _nbgrader(cell) -> dict:
@@ -58,7 +111,7 @@ def python_source(source: str) -> str:
 def defines(source: str, function: str) -> bool:
     try:
         tree = ast.parse(python_source(source))
-    except SyntaxError:
+    except (SyntaxError, ValueError, MemoryError, RecursionError):  # hostile nesting too
         return False
     return any(
         isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == function
@@ -99,18 +152,24 @@ class Extraction:
 
 
 def extract(nb, source: SourceNotebook, assignment: Assignment) -> Extraction:
-    """The submission's answer cells by grade_id, and flags for any structural change."""
+    """The submission's answer cells by grade_id, and flags for any structural change.
+
+    Raises NotebookError when the answer cells hold more code than MAX_ANSWER_CHARS.
+    """
     out = Extraction()
     by_id: dict[str, list] = {}
+    answer_ids = {task.function for task in assignment.tasks}
     for cell in nb.cells:
         gid = grade_id(cell)
-        if gid:
+        if gid in answer_ids and cell.cell_type != "code":
+            out.flags.append({"kind": "tampering", "detail": f"a {cell.cell_type} cell claims "
+                                                             f"grade_id {gid} (not run)"})
+        elif gid:
             by_id.setdefault(gid, []).append(cell)
 
     def flag(detail):
         out.flags.append({"kind": "tampering", "detail": detail})
 
-    answer_ids = {task.function for task in assignment.tasks}
     for gid in source.order:
         copies = by_id.get(gid, [])
         trusted = source.cells[gid]
@@ -128,9 +187,11 @@ def extract(nb, source: SourceNotebook, assignment: Assignment) -> Extraction:
             for c in copies
         ):
             flag(f"the nbgrader metadata of cell {gid} was changed")
-    for gid in by_id:
-        if gid not in source.cells:
-            flag(f"cell {gid} is not in the assignment")
+    unknown = [gid for gid in by_id if gid not in source.cells]
+    if unknown:  # named briefly: a notebook may hold thousands of made-up ids
+        names = ", ".join(gid[:40] for gid in unknown[:5]) + (", ..." if len(unknown) > 5 else "")
+        flag(f"cell {names} is not in the assignment" if len(unknown) == 1 else
+             f"{len(unknown)} cells are not in the assignment ({names})")
 
     for task in assignment.tasks:
         copies = by_id.get(task.function, [])
@@ -154,6 +215,10 @@ def extract(nb, source: SourceNotebook, assignment: Assignment) -> Extraction:
         for cell in copies:
             out.answers.append((task.function, cell))
 
+    size = sum(len(cell.source) for _, cell in out.answers)
+    if size > MAX_ANSWER_CHARS:
+        raise NotebookError(f"its answer cells hold {size:,} characters of code, more than the "
+                            f"{MAX_ANSWER_CHARS:,} the grader accepts")
     # Run answers in the order they appear in the submission, as the student ran them.
     position = {id(cell): i for i, cell in enumerate(nb.cells)}
     out.answers.sort(key=lambda pair: position[id(pair[1])])

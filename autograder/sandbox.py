@@ -41,6 +41,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograder.events import checked
+
 SANDBOX_USER = "autograder-sandbox"
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 # More than this many bytes on the result channel ends the child (a flood, not results).
@@ -276,10 +278,10 @@ class Child:
                 self.kill()
                 break
             try:
-                event = json.loads(line)
-            except ValueError:
+                event = checked(json.loads(line))
+            except (ValueError, RecursionError):
                 event = None
-            self.events.put(event if isinstance(event, dict) else {"event": "garbage"})
+            self.events.put(event or {"event": "garbage"})
         self.events.put(None)  # end of channel
 
     def next_event(self, deadline: float):

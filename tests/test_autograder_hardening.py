@@ -1,0 +1,446 @@
+"""Does the grader hold against a hostile student and a careless instructor?
+
+One course (module fixture) takes a class of attacks in one grading run: forged result
+channels, malformed or oversized notebooks placed straight into ``submitted/``, a parser
+bomb. Further tests on the same course cover collect (symbolic links, odd ids, zips),
+locks, hand-edited ledger files and seeds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import zipfile
+
+import nbformat
+import pytest
+from autograder_corpus import GOOD, NAME, make_course, student_version, with_answers
+
+from autograder import events, gradebook, grading, ledger, notebook
+from autograder.cli import main
+
+TIMEOUT = 10
+
+_WINDOW = '''
+def effective_window(beta):
+    return 1.0 / (1.0 - np.asarray(beta, dtype=float))
+'''
+
+# Malformed events written to every descriptor the child holds (the result channel is one).
+FORGES = '''
+import os
+_junk = [
+    '{"event": "cell", "kind": "answer", "id": "x", "error": "boom"}',
+    '{"event": "probe", "label": ["a"], "value": null}',
+    '{"event": "probe", "label": "effective_window:array", "value": {"fields": 5}, '
+    '"error": null, "tripwire": 7}',
+    '{"event": "probe", "label": "effective_window:array", "value": {"shape": [-1], '
+    '"b64": ""}, "error": null, "tripwire": []}',
+    '{"event": "visible", "id": {"x": 1}, "error": null}',
+    '[' * 100000,
+]
+for _fd in range(3, 64):
+    for _line in _junk:
+        try:
+            os.write(_fd, (_line + "\\n").encode())
+        except OSError:
+            pass
+''' + _WINDOW
+
+HTML = '''
+def effective_window(beta):
+    raise ValueError("<script>alert(1)</script>")
+'''
+
+
+def _notebook(course, answers, edit=None) -> bytes:
+    nb = with_answers(student_version(course), answers)
+    if edit:
+        edit(nb)
+    return nbformat.writes(nb).encode()
+
+
+def _strip_and_bomb(nb):
+    """log_spaced_grid loses its metadata; a cell that nests 20,000 deep sits before it."""
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "log_spaced_grid":
+            del cell.metadata["nbgrader"]
+    nb.cells.insert(1, nbformat.v4.new_code_cell("x = " + "not " * 20000 + "x"))
+
+
+def _markdown_claims(nb):
+    cell = nbformat.v4.new_markdown_cell("Some *notes* about effective_window.")
+    cell.metadata["nbgrader"] = {"grade_id": "effective_window", "solution": True,
+                                 "grade": False, "locked": False, "schema_version": 3}
+    nb.cells.append(cell)
+
+
+def _list_grade_id(nb):
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "sample_log_uniform":
+            meta["grade_id"] = ["sample_log_uniform"]
+
+
+def _raw(course, answers) -> dict:
+    return json.loads(_notebook(course, answers))
+
+
+def _nbformat3() -> bytes:
+    cell = {"cell_type": "code", "input": _WINDOW, "language": "python", "outputs": [],
+            "metadata": {"nbgrader": {"grade_id": "effective_window", "solution": True,
+                                      "grade": False, "locked": False, "schema_version": 3}}}
+    setup = {"cell_type": "code", "input": "import numpy as np", "language": "python",
+             "outputs": [], "metadata": {}}
+    return json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {},
+                       "worksheets": [{"cells": [setup, cell], "metadata": {}}]}).encode()
+
+
+def _submissions(course) -> dict[str, bytes]:
+    """student -> the exact bytes placed in submitted/ (as nbgrader's own collect would)."""
+    too_big = _raw(course, GOOD)
+    too_big["cells"][0]["outputs"] = []
+    too_big["cells"][0]["metadata"]["padding"] = "x" * (notebook.MAX_NOTEBOOK_BYTES + 1)
+    source_int = _raw(course, GOOD)
+    source_int["cells"][3]["source"] = 5
+    return {
+        "correct": _notebook(course, GOOD),
+        "forges_channel": _notebook(course, dict(GOOD, effective_window=FORGES)),
+        "html_in_error": _notebook(course, dict(GOOD, effective_window=HTML)),
+        "parser_bomb": _notebook(course, GOOD, _strip_and_bomb),
+        "markdown_claims_answer": _notebook(course, GOOD, _markdown_claims),
+        "list_grade_id": _notebook(course, GOOD, _list_grade_id),
+        "json_list": b"[]",
+        "cells_not_a_list": json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+                                        "cells": "abc"}).encode(),
+        "source_not_text": json.dumps(source_int).encode(),
+        "too_big": json.dumps(too_big).encode(),
+        "not_utf8": b'{"nbformat": 4, "cells": ["\xff\xfe"]}',
+        "nbformat3": _nbformat3(),
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("hardening"))
+    submitted = _submissions(course)
+    for student, data in submitted.items():
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        (folder / f"{NAME}.ipynb").write_bytes(data)
+    code = main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT),
+                 "--workers", "2", "--quiet"])
+    return {"course": course, "code": code, "results": ledger.results(course, NAME),
+            "students": set(submitted)}
+
+
+def _earned(result, function):
+    return sum(c["earned"] for c in result["checks"] if c["function"] == function)
+
+
+def _flags(result):
+    return " | ".join(f["detail"] for f in result["flags"])
+
+
+def test_every_hostile_submission_gets_exactly_one_outcome(hostile):
+    """Does the class run finish (exit 0) with one result per student, whatever they sent?"""
+    assert hostile["code"] == 0
+    assert set(hostile["results"]) == hostile["students"]
+    assert hostile["results"]["correct"]["score"] == 12
+
+
+def test_forged_channel_lines_are_flagged_and_ignored(hostile):
+    """Do malformed events on the result channel count as tampering, never crash the run?"""
+    result = hostile["results"]["forges_channel"]
+    assert (result["status"], result["score"]) == ("graded", 12)
+    assert "unexpected output on the grader's result channel" in _flags(result)
+
+
+def test_malformed_notebooks_are_errors_with_a_reason(hostile):
+    """Are unreadable, hostile or oversized notebooks an error that says why, never a crash?"""
+    results = hostile["results"]
+    for student in ("json_list", "cells_not_a_list", "source_not_text", "not_utf8"):
+        status = results[student]["status"]
+        assert status.startswith("error: ") and "not a readable Jupyter notebook" in status
+    assert "larger than 32 MB" in results["too_big"]["status"]
+
+
+def test_odd_but_usable_notebooks_are_graded(hostile):
+    """Are a list grade_id, a parser bomb beside a lost answer and nbformat 3 still graded?"""
+    results = hostile["results"]
+    assert (results["list_grade_id"]["status"], results["list_grade_id"]["score"]) == (
+        "graded", 12)
+    assert "sample_log_uniform lost its nbgrader metadata" in _flags(results["list_grade_id"])
+    assert (results["parser_bomb"]["status"], results["parser_bomb"]["score"]) == ("graded", 12)
+    assert results["nbformat3"]["status"] == "graded"
+    assert _earned(results["nbformat3"], "effective_window") == 2
+
+
+def test_a_markdown_cell_claiming_an_answer_id_is_not_run(hostile):
+    """Is a markdown cell with an answer's grade_id flagged instead of executed as code?"""
+    result = hostile["results"]["markdown_claims_answer"]
+    assert (result["status"], result["score"]) == ("graded", 12)
+    assert "a markdown cell claims grade_id effective_window" in _flags(result)
+    assert result["cell_errors"] == []
+
+
+def test_student_text_is_escaped_in_feedback_and_report(hostile):
+    """Does a student's exception text reach the pages only as escaped text?"""
+    course = hostile["course"]
+    assert main(["feedback", NAME, "--course", str(course)]) == 0
+    assert main(["report", NAME, "--course", str(course)]) == 0
+    page = (course / "feedback" / "html_in_error" / NAME / f"{NAME}.html").read_text()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "<script>" not in (course / "reports" / f"{NAME}.html").read_text()
+
+
+# --- the channel's events, unit by unit ---------------------------------------------------
+
+_ARRAY = {"shape": [2], "b64": "AAAAAAAA8D8AAAAAAAAAQA=="}
+
+
+@pytest.mark.parametrize("event", [
+    {"event": "cell", "kind": "answer", "id": "x", "error": "boom"},
+    {"event": "cell", "kind": "nope", "id": "x", "error": None},
+    {"event": "probe", "label": ["a"], "value": None, "error": None, "tripwire": []},
+    {"event": "probe", "label": "f:a", "value": {"fields": 5}, "error": None, "tripwire": []},
+    {"event": "probe", "label": "f:a", "value": {"shape": [3], "b64": _ARRAY["b64"]},
+     "error": None, "tripwire": []},
+    {"event": "probe", "label": "f:a", "value": {"shape": [-1], "b64": ""}},
+    {"event": "probe", "label": "f:a", "value": _ARRAY, "tripwire": "abc"},
+    {"event": "probe", "label": "f:a", "value": _ARRAY, "tripwire": [], "seconds": "1"},
+    {"event": "function", "name": 5},
+    {"event": "visible", "id": {"x": 1}, "error": None},
+    {"event": "visible", "id": "t", "error": {"type": 1, "message": "m"}},
+    {"event": "launch"},
+    ["event", "done"],
+])
+def test_malformed_events_are_refused(event):
+    """Is every event with a wrong type or shape refused as a whole?"""
+    assert events.checked(event) is None
+
+
+def test_well_formed_events_pass_unchanged_but_trimmed():
+    """Do the harness's own events pass, long messages cut and unknown keys dropped?"""
+    probe = {"event": "probe", "label": "f:a", "value": _ARRAY, "error": None,
+             "tripwire": ["course.x", "course.x"], "seconds": 0.5, "extra": "dropped"}
+    expected = {k: v for k, v in probe.items() if k != "extra"}
+    assert events.checked(probe) == dict(expected, tripwire=["course.x"])
+    fields = dict(probe, value={"fields": {"w": _ARRAY, "b": _ARRAY}})
+    assert events.checked(fields)["value"] == {"fields": {"w": _ARRAY, "b": _ARRAY}}
+    cell = {"event": "cell", "kind": "answer", "id": "f",
+            "error": {"type": "ValueError", "message": "m" * 5000, "cell": "f", "line": 3}}
+    error = events.checked(cell)["error"]
+    assert len(error["message"]) <= events.MAX_TEXT + 3 and error["line"] == 3
+
+
+# --- collect ----------------------------------------------------------------------------
+
+
+def _collect(course, path, capsys):
+    assert main(["collect", str(path), "--assignment", NAME, "--course", str(course)]) == 0
+    return capsys.readouterr().out
+
+
+def _placed(course, student):
+    return (course / "submitted" / student / NAME / f"{NAME}.ipynb").exists()
+
+
+def test_collect_never_follows_symbolic_links(hostile, tmp_path, capsys):
+    """Can a link to the instructor's solution (from a student's repo) be collected? No."""
+    course = hostile["course"]
+    solution = course / "source" / NAME / f"{NAME}.ipynb"
+    incoming = tmp_path / "class"
+    (incoming / "ivan").mkdir(parents=True)
+    (incoming / "mallory.ipynb").symlink_to(solution)
+    (incoming / "ivan" / "hw.ipynb").symlink_to(solution)
+    (incoming / "judy").symlink_to(solution.parent, target_is_directory=True)
+    out = _collect(course, incoming, capsys)
+    assert not any(_placed(course, s) for s in ("mallory", "ivan", "judy"))
+    assert "mallory.ipynb: a symbolic link" in out and "ivan/hw.ipynb: a symbolic link" in out
+
+
+def test_collect_refuses_ambiguous_or_odd_students(hostile, tmp_path, capsys):
+    """Odd ids, two notebooks for one student, bad JSON, a fifo: listed, never a crash."""
+    course = hostile["course"]
+    good = _notebook(course, GOOD)
+    incoming = tmp_path / "class"
+    (incoming / "kim").mkdir(parents=True)
+    (incoming / "kim.ipynb").write_bytes(good)
+    (incoming / "kim" / "work.ipynb").write_bytes(good)
+    (incoming / "newline\n.ipynb").write_bytes(good)
+    (incoming / "listy.ipynb").write_bytes(b"[]")
+    (incoming / "huge.ipynb").write_bytes(b" " * (notebook.MAX_NOTEBOOK_BYTES + 1))
+    (incoming / "lee").mkdir()
+    os.mkfifo(incoming / "lee" / "pipe.ipynb")
+    (incoming / "lee" / "real.ipynb").write_bytes(good)
+    (incoming / "mona.ipynb").write_bytes(good)
+    out = _collect(course, incoming, capsys)
+    assert _placed(course, "mona") and _placed(course, "lee")
+    assert not _placed(course, "kim") and not _placed(course, "listy")
+    assert not (course / "submitted" / "newline\n").exists()
+    assert "kim.ipynb: one of 2 notebooks for student kim" in out
+    assert "kim/work.ipynb: one of 2 notebooks for student kim" in out
+    assert "is not a usable student id" in out
+    assert "listy.ipynb: listy.ipynb is not a readable Jupyter notebook" in out
+    assert "huge.ipynb: huge.ipynb is larger than 32 MB" in out
+
+
+def test_collect_skips_unsafe_zip_members_and_places_the_rest(hostile, tmp_path, capsys):
+    """Does one hostile name in a class zip cost only that entry, never the class?"""
+    course = hostile["course"]
+    good = _notebook(course, GOOD)
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("class/nina.ipynb", good)
+        zf.writestr("class/olga/any.ipynb", good)
+        zf.writestr("class/../../escape.ipynb", good)
+        zf.writestr("/abs.ipynb", good)
+        link = zipfile.ZipInfo("class/pete.ipynb")
+        link.external_attr = (0o120777 << 16)
+        zf.writestr(link, str(course / "source" / NAME / f"{NAME}.ipynb"))
+        zf.writestr("class/notes.txt", "hello")
+    out = _collect(course, archive, capsys)
+    assert _placed(course, "nina") and _placed(course, "olga") and not _placed(course, "pete")
+    assert "class/../../escape.ipynb: in the zip: an unsafe path" in out
+    assert "/abs.ipynb: in the zip: an unsafe path" in out
+    assert "class/pete.ipynb: in the zip: a symbolic link" in out
+    assert "class/notes.txt: in the zip: not a notebook" in out
+    assert not (tmp_path / "escape.ipynb").exists()
+
+
+# --- scores a person entered, locks, hand-edited files, seeds ------------------------------
+
+
+def _grade(course, *students, force=True):
+    argv = ["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT), "--quiet"]
+    for student in students:
+        argv += ["--student", student]
+    return main(argv + (["--force"] if force else []))
+
+
+def _export(course, tmp_path) -> dict[str, dict]:
+    output = tmp_path / "grades.csv"
+    assert main(["export", "--course", str(course), "--output", str(output)]) == 0
+    with open(output, newline="") as handle:
+        return {r["student"]: r for r in csv.DictReader(handle) if r["assignment"] == NAME}
+
+
+def test_two_commands_never_work_on_one_assignment_at_once(hostile, tmp_path, capsys):
+    """While one command holds the assignment, does another stop with one clear sentence?"""
+    course = hostile["course"]
+    (tmp_path / "in").mkdir()
+    with ledger.lock(course, NAME):
+        assert _grade(course, "correct") == 1
+        assert "another autograder command" in capsys.readouterr().err
+        assert main(["collect", str(tmp_path / "in"), "--assignment", NAME,
+                     "--course", str(course)]) == 1
+        assert "another autograder command" in capsys.readouterr().err
+    assert _grade(course, "correct") == 0
+
+
+def test_a_locked_gradebook_is_waited_for_then_reported(hostile, monkeypatch, capsys):
+    """formgrader mid-write: a short lock is waited out; a long one is one clear error."""
+    course = hostile["course"]
+    holder = sqlite3.connect(course / "gradebook.db", isolation_level=None,
+                             check_same_thread=False)
+
+    def lock_with_stale_scores():  # so that the grader has something to write
+        holder.execute("UPDATE grade SET auto_score = NULL")
+        holder.execute("BEGIN IMMEDIATE")  # a writer's lock, as formgrader's while saving
+        holder.execute("UPDATE student SET first_name = first_name")
+
+    lock_with_stale_scores()
+    release = threading.Timer(1.0, holder.rollback)
+    release.start()
+    try:
+        assert _grade(course, "correct") == 0
+    finally:
+        release.join()
+    monkeypatch.setattr(gradebook, "GRADEBOOK_WAIT", 0.0)
+    lock_with_stale_scores()
+    try:
+        assert _grade(course, "correct") == 1
+    finally:
+        holder.rollback()
+        holder.close()
+    err = capsys.readouterr().err
+    assert "stayed locked" in err and "results are saved" in err and "Traceback" not in err
+    assert ledger.results(course, NAME)["correct"]["score"] == 12
+    assert _grade(course, "correct", force=False) == 0  # copies the saved result in
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_submission(NAME, "correct").score == 12
+
+
+def test_hand_edited_ledger_files_are_regraded_not_fatal(hostile, tmp_path):
+    """A result or manifest edited into another shape: no crash, and the next run regrades."""
+    course = hostile["course"]
+    path = ledger.result_path(course, NAME, "correct")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(data, score="twelve", checks="all")))
+    ledger.manifest_path(course, NAME).write_text("[1, 2]")
+    row = _export(course, tmp_path)["correct"]
+    assert row["status"].startswith("error: not graded yet")
+    assert _grade(course, "correct", force=False) == 0
+    assert ledger.results(course, NAME)["correct"]["score"] == 12
+
+
+def test_seeds_need_the_course_key(hostile):
+    """Could a student compute their probes from the public checks and their file? No."""
+    course = hostile["course"]
+    result = hostile["results"]["correct"]
+    assert result["seed"] != ledger.seed_for(result["sha256"], NAME)  # no key: public
+    key = course / ".autograder" / "seed.key"
+    assert key.stat().st_mode & 0o077 == 0
+    assert ledger.seed_for(result["sha256"], NAME, ledger.seed_key(course)) == result["seed"]
+
+
+def test_the_hash_recorded_is_that_of_the_bytes_graded(hostile, tmp_path, monkeypatch):
+    """If the file is replaced while it is graded, does the result still describe one file?"""
+    course = hostile["course"]
+    good = _notebook(course, GOOD)
+    folder = course / "submitted" / "swap" / NAME
+    folder.mkdir(parents=True)
+    (folder / f"{NAME}.ipynb").write_bytes(good)
+    real, swapped = ledger.seed_for, []
+
+    def seed_then_replace(*args):  # the seed is derived right after the file is hashed
+        if not swapped:  # a resubmission lands just then
+            (folder / f"{NAME}.ipynb").write_bytes(nbformat.writes(
+                student_version(course)).encode())
+            swapped.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(ledger, "seed_for", seed_then_replace)
+    assert _grade(course, "swap") == 0
+    result = ledger.results(course, NAME)["swap"]
+    assert swapped and result["sha256"] == hashlib.sha256(good).hexdigest()
+    assert result["score"] == 12  # the file that was hashed is the file that was graded
+
+
+def test_a_grader_failure_costs_one_submission_not_the_run(hostile, monkeypatch, capsys):
+    """A bug in the grader on one submission: that one is an error, the rest are graded."""
+    course = hostile["course"]
+    real = grading.grade_submission
+
+    def flaky(run, student, path, flags=()):
+        if student == "correct":
+            raise KeyError("a bug in the grader")
+        return real(run, student, path, flags)
+
+    monkeypatch.setattr(grading, "grade_submission", flaky)
+    assert _grade(course, "correct", "markdown_claims_answer") == 0
+    results = ledger.results(course, NAME)
+    assert results["correct"]["status"].startswith(
+        "error: the grader failed on this submission (KeyError)")
+    assert results["markdown_claims_answer"]["score"] == 12
+    assert "a bug in the grader" in capsys.readouterr().out
+    monkeypatch.undo()
+    assert _grade(course, "correct", force=False) == 0  # not kept as "already graded"
+    assert ledger.results(course, NAME)["correct"]["score"] == 12
