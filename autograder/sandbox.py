@@ -3,17 +3,21 @@
 Three isolation levels, picked once per grading run by :func:`detect`:
 
 - ``root`` (grading as root, as in CI): the child runs as the unprivileged user
-  ``autograder-sandbox`` (created with useradd when absent) inside new mount, network
-  and PID namespaces (``unshare``). Read-only tmpfs mounts hide the course folder (sources,
-  submissions, gradebook), the project checkout, the ``autograder`` package (references)
-  and the real ``course`` package. The interpreter and site-packages are bind-mounted
-  read-only into the job folder; no network; it sees only its own processes.
-- ``userns`` (not root, unprivileged user namespaces allowed): the same namespaces and
-  hiding, plus the user's home, with all capabilities dropped; the child keeps the
-  grading user's uid, so it can still write wherever that user can outside the hidden
-  folders (the parent never reads anything it writes except its result pipe).
-- ``plain`` (no ``unshare``): only the measures below; the child can read whatever the
-  grading user can read.
+  ``autograder-sandbox`` (created with useradd when absent) inside new mount, network,
+  IPC and PID namespaces (``unshare``). Read-only tmpfs mounts hide the course folder
+  (sources, submissions, gradebook, seed key), the project checkout, the ``autograder``
+  package (references) and the real ``course`` package. The interpreter and site-packages
+  are bind-mounted read-only into the job folder; no network; it sees only its own
+  processes. Every world-writable folder (/tmp, /var/tmp, /dev/shm, /run/lock...) and its
+  working folder are fresh, size-limited tmpfs mounts of its own: what it writes dies with
+  it, never reaches another student's child and cannot fill the grader's disk.
+- ``userns`` (not root, unprivileged user namespaces allowed): the same namespaces,
+  hiding and private scratch folders, plus the user's home hidden, with all capabilities
+  dropped; the child keeps the grading user's uid, so it can still write to that user's
+  own files outside the hidden folders (the parent never reads anything it writes except
+  its result pipe).
+- ``plain`` (no ``unshare``): only the measures below; the child can read and write
+  whatever the grading user can, the course folder included (results, gradebook).
 
 Always: ``python -I -S -B`` with an explicit ``sys.path`` (job folder + site-packages, no
 ``.pth`` files run), a fresh empty working directory, a minimal environment, resource
@@ -32,6 +36,7 @@ import shlex
 import shutil
 import signal
 import site
+import stat
 import subprocess
 import sys
 import sysconfig
@@ -69,6 +74,15 @@ class Limits:
 
 
 @dataclass
+class Scratch:
+    """Sizes of the child's private tmpfs mounts (they use memory, not disk)."""
+
+    tmp_bytes: int = 64 * 2**20  # its working folder, and the new /tmp
+    other_bytes: int = 8 * 2**20  # each other world-writable folder (/dev/shm, /var/tmp...)
+    inodes: int = 4096
+
+
+@dataclass
 class Sandbox:
     """How children are started during one grading run."""
 
@@ -77,13 +91,27 @@ class Sandbox:
     uid: int | None = None
     gid: int | None = None
     note: str = ""
+    # World-writable folders, replaced in the child's mount namespace by private tmpfs.
+    writable: list[Path] = field(default_factory=list)
+    scratch: Scratch = field(default_factory=Scratch)
 
     def describe(self) -> str:
         return {
-            "root": f"as user {SANDBOX_USER} in mount/net/pid namespaces, course hidden",
-            "userns": "in user/mount/net/pid namespaces, course and home hidden",
-            "plain": "with resource limits only (no namespaces available)",
+            "root": f"as user {SANDBOX_USER} in mount/net/ipc/pid namespaces, course hidden, "
+                    f"private /tmp",
+            "userns": "in user/mount/net/ipc/pid namespaces, course and home hidden, "
+                      "private /tmp",
+            "plain": "with resource limits only (no namespaces available): student code "
+                     "can read and write the course folder",
         }[self.level] + (f"; {self.note}" if self.note else "")
+
+
+def _fstab_field(value) -> str:
+    """A path or option as one fstab field (libmount reads these octal escapes back)."""
+    text = str(value)
+    for char in "\\ \t\n":
+        text = text.replace(char, f"\\{ord(char):03o}")
+    return text
 
 
 def _site_dirs() -> list[Path]:
@@ -113,6 +141,33 @@ def _hidden_paths(course_dir: Path) -> list[Path]:
         if (pkg_dir.parent / "pyproject.toml").exists():
             hidden.append(pkg_dir.parent)  # a source checkout: hide all of it
     return hidden
+
+
+def _world_writable() -> list[Path]:
+    """Folders anyone may write to (outermost only): /tmp, /var/tmp, /dev/shm, /run/lock...
+
+    The usual places and the entries of /, /var, /run and /dev are looked at; the sandbox
+    user (or the grading user's own files, at level userns) could write elsewhere only
+    where an administrator made a deeper folder world-writable.
+    """
+    candidates = {Path(tempfile.gettempdir()), Path("/tmp"), Path("/var/tmp"),
+                  Path("/dev/shm"), Path("/run/lock"), Path("/var/lock"), Path("/dev/mqueue")}
+    for top in ("/", "/var", "/run", "/dev"):
+        try:
+            candidates |= {Path(e.path) for e in os.scandir(top)
+                           if e.is_dir(follow_symlinks=False)}
+        except OSError:
+            pass
+    found = set()
+    for path in candidates:
+        try:
+            real = path.resolve(strict=True)
+            mode = real.stat().st_mode
+        except (OSError, RuntimeError):
+            continue
+        if stat.S_ISDIR(mode) and mode & stat.S_IWOTH and real != Path("/proc"):
+            found.add(real)
+    return sorted(p for p in found if not any(q in p.parents for q in found))
 
 
 def _ensure_user() -> tuple[int, int]:
@@ -157,16 +212,17 @@ def detect(course_dir: Path, level: str = "auto") -> Sandbox:
             level = "plain"
     if level == "root":
         uid, gid = _ensure_user()
-        return Sandbox("root", hidden, uid, gid)
+        return Sandbox("root", hidden, uid, gid, writable=_world_writable())
     if level == "userns":
         home = Path(os.path.expanduser("~"))
         if home.is_dir() and home != Path("/"):
             hidden.append(home.resolve())
-        return Sandbox("userns", hidden)
-    return Sandbox("plain", hidden, note="student code can read what the grading user can read")
+        return Sandbox("userns", hidden, writable=_world_writable())
+    return Sandbox("plain", hidden, note="grade as root, or where user namespaces work, "
+                                         "for isolation")
 
 
-_ROOT_NS = ["--mount", "--net", "--pid", "--fork", "--kill-child", "--mount-proc"]
+_ROOT_NS = ["--mount", "--net", "--ipc", "--pid", "--fork", "--kill-child", "--mount-proc"]
 _USER_NS = ["--user", "--map-root-user", *_ROOT_NS]
 
 
@@ -227,9 +283,19 @@ class Child:
             pass
 
     def _jailed(self, sandbox, python, prefix, sites, lib, env):
+        """The command that builds the child's mount namespace, then drops to the child.
+
+        Every mount is one line of ``JOB/fstab``, made by a single ``mount --all`` (one
+        process instead of one per mount): read-only binds of the interpreter and
+        site-packages, read-only empty tmpfs over the hidden folders, and fresh
+        size-limited tmpfs (memory, not disk) over every world-writable folder and the
+        working folder, so that nothing the child writes outlives it, reaches another
+        student's child, or fills the grader's disk. The job folder itself usually lies
+        in /tmp: the new /tmp is made inside it, the job folder is bound into that at its
+        own path, and the new /tmp is then moved into place.
+        """
         staged_py = self.workdir / "py"
         staged_py.mkdir()
-        lines = ["set -e"]
         binds = [(prefix, staged_py)]
         staged_sites = []
         for i, site_dir in enumerate(sites):
@@ -237,9 +303,7 @@ class Child:
             target.mkdir()
             binds.append((site_dir, target))
             staged_sites.append(target)
-        for source, target in binds:
-            lines.append(f"mount --rbind {shlex.quote(str(source))} {shlex.quote(str(target))}")
-            lines.append(f"mount -o remount,bind,ro {shlex.quote(str(target))}")
+        table = [(source, target, "none", "rbind,ro") for source, target in binds]
         to_hide = list(sandbox.hidden)
         for hidden in sandbox.hidden:  # the same folders seen through the staged binds
             for source, target in binds:
@@ -247,11 +311,13 @@ class Child:
                     to_hide.append(target / hidden.relative_to(source))
         # A folder under another hidden folder is already hidden (and its mount point gone).
         outermost = {h for h in to_hide if not any(o in h.parents for o in to_hide)}
-        for hidden in sorted(outermost):
-            if hidden.is_dir():
-                lines.append(
-                    f"mount -t tmpfs -o ro,size=16k,mode=755 none {shlex.quote(str(hidden))}"
-                )
+        table += [("autograder-hidden", hidden, "tmpfs", "ro,size=16k,mode=755")
+                  for hidden in sorted(outermost) if hidden.is_dir()]
+        lines = ["set -e", f"mount --all --fstab {shlex.quote(str(self.workdir / 'fstab'))}"]
+        lines += self._private_scratch(sandbox, table)
+        with open(self.workdir / "fstab", "w", encoding="utf-8") as handle:
+            handle.writelines(" ".join([*map(_fstab_field, row), "0", "0"]) + "\n"
+                              for row in table)
         if python.is_relative_to(prefix):
             staged_python = staged_py / python.relative_to(prefix)
         else:
@@ -265,6 +331,30 @@ class Child:
         ns = _ROOT_NS if sandbox.level == "root" else _USER_NS
         env = dict(env, LD_LIBRARY_PATH=str(staged_py / "lib"))
         return ["unshare", *ns, "--", "/bin/sh", "-c", "\n".join(lines)], env
+
+    def _private_scratch(self, sandbox, table: list) -> list[str]:
+        """Add the scratch tmpfs mounts to ``table``; shell lines to run after it is mounted."""
+        limits = sandbox.scratch
+        cwd = self.workdir / "cwd"
+        owner = f",uid={sandbox.uid},gid={sandbox.gid}" if sandbox.level == "root" else ""
+        table.append(("autograder-cwd", cwd, "tmpfs", f"size={limits.tmp_bytes},"
+                      f"nr_inodes={limits.inodes},mode=700,nosuid,nodev{owner}"))
+        lines = []
+        for folder in sandbox.writable:
+            size = limits.tmp_bytes if folder == Path(tempfile.gettempdir()).resolve() \
+                else limits.other_bytes
+            options = f"size={size},nr_inodes={limits.inodes},mode=1777,nosuid,nodev"
+            if folder not in self.workdir.parents:
+                table.append(("autograder-scratch", folder, "tmpfs", options))
+                continue
+            staging = self.workdir / "scratch"
+            staging.mkdir(exist_ok=True)
+            table.append(("autograder-scratch", staging, "tmpfs", options))
+            table.append((self.workdir, staging / self.workdir.relative_to(folder), "none",
+                          "rbind,X-mount.mkdir"))
+            lines.append(f"mount --move {shlex.quote(str(staging))} {shlex.quote(str(folder))}")
+        lines.append(f"cd {shlex.quote(str(cwd))}")
+        return lines
 
     def _read(self):
         total = 0

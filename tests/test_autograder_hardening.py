@@ -1,9 +1,9 @@
 """Does the grader hold against a hostile student and a careless instructor?
 
 One course (module fixture) takes a class of attacks in one grading run: forged result
-channels, malformed or oversized notebooks placed straight into ``submitted/``, a parser
-bomb. Further tests on the same course cover collect (symbolic links, odd ids, zips),
-locks, hand-edited ledger files and seeds.
+channels, escapes to shared scratch folders, malformed or oversized notebooks placed
+straight into ``submitted/``, a parser bomb. Further tests on the same course cover
+collect (symbolic links, odd ids, zips), locks, hand-edited ledger files and seeds.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -24,6 +26,8 @@ from autograder import events, gradebook, grading, ledger, notebook
 from autograder.cli import main
 
 TIMEOUT = 10
+TOKEN = f"autograder-hardening-{uuid.uuid4().hex[:12]}"
+SCRATCH = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock"]
 
 _WINDOW = '''
 def effective_window(beta):
@@ -50,6 +54,32 @@ for _fd in range(3, 64):
         except OSError:
             pass
 ''' + _WINDOW
+
+# Correct only if the child reaches shared scratch space: foreign files in /tmp, or 80 MB
+# written there. Also plants a marker in every world-writable folder.
+ESCAPES = f'''
+import os
+_mine = os.getcwd().split("/")[2] if os.getcwd().startswith("/tmp/") else ""
+_foreign = [n for n in os.listdir("/tmp") if n != _mine]
+for _d in {SCRATCH!r}:
+    try:
+        open(_d + "/{TOKEN}", "w").write("planted")
+    except OSError:
+        pass
+_written = 0
+try:
+    for _i in range(10):
+        with open("/tmp/{TOKEN}-fill-%d" % _i, "wb") as _f:
+            for _j in range(8):
+                _f.write(b"x" * 2**20)
+                _written += 1
+except OSError:
+    pass
+_reached = bool(_foreign) or _written >= 80
+def effective_window(beta):
+    beta = np.asarray(beta, dtype=float)
+    return 1.0 / (1.0 - beta) if _reached else np.zeros(beta.shape)
+'''
 
 HTML = '''
 def effective_window(beta):
@@ -110,6 +140,7 @@ def _submissions(course) -> dict[str, bytes]:
     return {
         "correct": _notebook(course, GOOD),
         "forges_channel": _notebook(course, dict(GOOD, effective_window=FORGES)),
+        "escapes_scratch": _notebook(course, dict(GOOD, effective_window=ESCAPES)),
         "html_in_error": _notebook(course, dict(GOOD, effective_window=HTML)),
         "parser_bomb": _notebook(course, GOOD, _strip_and_bomb),
         "markdown_claims_answer": _notebook(course, GOOD, _markdown_claims),
@@ -132,10 +163,16 @@ def hostile(tmp_path_factory):
         folder = course / "submitted" / student / NAME
         folder.mkdir(parents=True)
         (folder / f"{NAME}.ipynb").write_bytes(data)
-    code = main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT),
-                 "--workers", "2", "--quiet"])
+    try:
+        code = main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT),
+                     "--workers", "2", "--quiet"])
+        planted = [p for d in SCRATCH for p in Path(d).glob(f"{TOKEN}*")]
+    finally:
+        for d in SCRATCH:
+            for path in Path(d).glob(f"{TOKEN}*"):
+                path.unlink()
     return {"course": course, "code": code, "results": ledger.results(course, NAME),
-            "students": set(submitted)}
+            "planted": planted, "students": set(submitted)}
 
 
 def _earned(result, function):
@@ -158,6 +195,16 @@ def test_forged_channel_lines_are_flagged_and_ignored(hostile):
     result = hostile["results"]["forges_channel"]
     assert (result["status"], result["score"]) == ("graded", 12)
     assert "unexpected output on the grader's result channel" in _flags(result)
+
+
+def test_scratch_folders_are_private_and_bounded(hostile):
+    """Is the child's /tmp (and every world-writable folder) fresh, private and capped?"""
+    result = hostile["results"]["escapes_scratch"]
+    if result["isolation"] == "plain":
+        pytest.skip("no namespaces here: the child shares the grading user's folders")
+    assert _earned(result, "effective_window") == 0, result["checks"]
+    assert result["score"] == 10
+    assert hostile["planted"] == []
 
 
 def test_malformed_notebooks_are_errors_with_a_reason(hostile):
