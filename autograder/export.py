@@ -3,7 +3,8 @@
 Every student the course knows (a folder in ``submitted/``, the gradebook, or a result)
 gets exactly one row per assignment: ``graded``, ``error: <reason>`` or ``missing``. A
 submission that changed after grading, or was never graded, is an error row that says so,
-never a silent zero.
+never a silent zero. The score is the gradebook's final score: a manual score a person
+entered in formgrader wins over the autograder's for its cell.
 """
 
 from __future__ import annotations
@@ -28,11 +29,28 @@ def students(course: Path) -> list[str]:
     return sorted(known)
 
 
+def final_score(assignment, result: dict, cells: dict[str, dict]) -> float:
+    """The gradebook's final score: per task cell, a person's manual score where there is
+    one, else the autograder's points; plus any extra credit (nbgrader's rule)."""
+    total = 0.0
+    for task in assignment.tasks:
+        entry = cells.get(task.test_cell, {"manual": None, "extra": 0.0})
+        earned = sum(c["earned"] for c in result["checks"] if c["function"] == task.function)
+        total += (earned if entry["manual"] is None else entry["manual"]) + entry["extra"]
+    return float(total)
+
+
 def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list[dict]:
-    """One row per student for assignment ``name``, with the full result when there is one."""
+    """One row per student for assignment ``name``, with the full result when there is one.
+
+    ``score`` is the final score: the autograder's, unless a person entered a manual score
+    (or extra credit) in formgrader; then ``auto_score`` keeps the autograder's and
+    ``override`` says which cells a person scored.
+    """
     assignment = load(name)
     found, _ = find_submissions(course, assignment)
     results = ledger.results(course, name)
+    people = gradebook.overrides(course, assignment)
     rows = []
     for student in everyone if everyone is not None else students(course):
         result = results.get(student)
@@ -48,6 +66,9 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
                                          f"(run autograder grade {name})")
         else:
             row.update(score=float(result["score"]), status=result["status"])
+            if people.get(student):
+                row.update(auto_score=row["score"], override=people[student],
+                           score=final_score(assignment, result, people[student]))
         rows.append(row)
     return rows
 

@@ -35,10 +35,14 @@ def _mark(passed: bool) -> str:
     return '<span class="pass">pass</span>' if passed else '<span class="fail">fail</span>'
 
 
-def render(result: dict) -> str:
+def render(result: dict, final: float | None = None) -> str:
+    """The page for one result; ``final`` is the score a person set, if one did."""
     name, student = result["assignment"], result["student"]
     parts = [f"<h1>{escape(name)}: feedback for {escape(student)}</h1>",
              f"<p><strong>Score: {result['score']:g} / {result['max_score']:g}</strong></p>"]
+    if final is not None:
+        parts[-1] = (f"<p><strong>Score: {final:g} / {result['max_score']:g}</strong> (set by "
+                     f"your instructor; the hidden checks gave {result['score']:g})</p>")
     if result["status"] != "graded":
         reason = result["status"].removeprefix("error: ")
         parts.append(f'<p class="note">Grading could not finish normally: {escape(reason)}. '
@@ -85,11 +89,16 @@ def render(result: dict) -> str:
 
 
 def write_feedback(course: Path, name: str) -> list[Path]:
+    from autograder import gradebook
+    from autograder.export import final_score
+
     assignment = load(name)
+    people = gradebook.overrides(course, assignment)
     pages = []
     for student, result in ledger.results(course, name).items():
         path = course / "feedback" / student / name / f"{Path(assignment.notebook).stem}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render(result), encoding="utf-8")
+        final = final_score(assignment, result, people[student]) if student in people else None
+        path.write_text(render(result, final), encoding="utf-8")
         pages.append(path)
     return pages

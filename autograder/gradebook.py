@@ -2,8 +2,11 @@
 
 For every graded submission the visible test cell of each task (a grade cell in nbgrader's
 terms) gets ``auto_score`` = the hidden checks' points earned for that task, so
-formgrader, ``nbgrader export`` and ``autograder export`` show the same totals. Only the
-trusted parent touches the gradebook; student code never runs while it is open.
+formgrader, ``nbgrader export`` and ``autograder export`` show the same totals. A score a
+person typed in formgrader (``manual_score``, plus any extra credit) is never overwritten
+and is the final score of its cell, for ``nbgrader export`` and ``autograder export``
+alike. Only the trusted parent touches the gradebook; student code never runs while it is
+open.
 """
 
 from __future__ import annotations
@@ -114,7 +117,14 @@ def _retrying(course: Path, action):
 
 
 def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
-    """Write each result's per-task points into the gradebook as auto scores."""
+    """Write each result's per-task points into the gradebook as auto scores.
+
+    A manual score (``manual_score``, typed by a person in formgrader) is never changed:
+    it stays the gradebook's final score for that cell. If the autograder's points for
+    such a cell change (a new submission, changed checks), the cell is marked as needing
+    a manual grade again, as nbgrader's own autograde does. A cell without a manual score
+    needs one when the submission's status is an error.
+    """
     _retrying(course, lambda: _sync(course, assignment, results))
 
 
@@ -137,9 +147,47 @@ def _sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
                     c["earned"] for c in result.get("checks", []) if c["function"] == task.function
                 ))
                 grade = gb.find_grade(task.test_cell, notebook_id, assignment.name, student)
-                grade.auto_score = float(earned)
-                grade.manual_score = None
+                changed = grade.auto_score is None or abs(grade.auto_score - earned) > 1e-9
+                grade.auto_score = earned
+                if grade.manual_score is None:
+                    grade.needs_manual_grade = result["status"] != "graded"
+                elif changed:
+                    grade.needs_manual_grade = True
             gb.db.commit()
+
+
+def overrides(course: Path, assignment: Assignment) -> dict[str, dict[str, dict]]:
+    """What people entered in formgrader for the tasks' cells, by student and cell.
+
+    ``{student: {test_cell: {"manual": manual score or None, "extra": extra credit}}}``,
+    only for cells with a manual score or extra credit; empty without a gradebook.
+    """
+    if not (course / "gradebook.db").exists():
+        return {}
+    cells = {task.test_cell for task in assignment.tasks}
+
+    def read():
+        from nbgrader.api import MissingEntry
+
+        out: dict[str, dict[str, dict]] = {}
+        with _open(course) as gb:
+            try:
+                submissions = gb.assignment_submissions(assignment.name)
+            except MissingEntry:
+                return {}
+            for submission in submissions:
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        if grade.name in cells and (grade.manual_score is not None
+                                                    or grade.extra_credit):
+                            manual = grade.manual_score
+                            out.setdefault(submission.student.id, {})[grade.name] = {
+                                "manual": None if manual is None else float(manual),
+                                "extra": float(grade.extra_credit or 0.0),
+                            }
+        return out
+
+    return _retrying(course, read)
 
 
 def students(course: Path) -> list[str]:

@@ -43,10 +43,18 @@ def _histogram(scores: list[float], max_score: float) -> str:
     return f'<img alt="score distribution" src="data:image/png;base64,{data}">'
 
 
+def _manual_note(row: dict) -> str:
+    cells = ", ".join(sorted(row["override"]))
+    return (f"final score {row['score']:g} entered by a person in formgrader ({cells}); "
+            f"the autograder gave {row['auto_score']:g}")
+
+
 def needs_a_person(row: dict) -> list[str]:
     reasons = []
     if row["status"].startswith("error"):
         reasons.append(row["status"])
+        if row.get("override"):
+            reasons.append("already seen: " + _manual_note(row))
     result = row.get("result") or {}
     for flag in result.get("flags", []):
         reasons.append(f"{flag['kind']}: {flag['detail']}")
@@ -96,6 +104,20 @@ def render(course: Path, name: str) -> str:
         parts.append("</table>")
     else:
         parts.append("<p>No failed checks.</p>")
+
+    manual = [r for r in rows if r.get("override")]
+    parts.append("<h2>Scores set by a person</h2>")
+    if manual:
+        parts.append("<p>These final scores come from manual scores entered in formgrader; "
+                     "the autograder never overwrites them.</p><table><tr><th>student</th>"
+                     "<th>autograder</th><th>final</th><th>cells scored by a person</th></tr>")
+        for row in manual:
+            cells = ", ".join(sorted(row["override"]))
+            parts.append(f"<tr><td>{escape(row['student'])}</td><td>{row['auto_score']:g}</td>"
+                         f"<td>{row['score']:g} (manual)</td><td>{escape(cells)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts.append("<p>None.</p>")
 
     parts.append("<h2>Submissions that need a person</h2>")
     flagged = [(r["student"], needs_a_person(r)) for r in rows]

@@ -3,7 +3,8 @@
 One course (module fixture) takes a class of attacks in one grading run: forged result
 channels, escapes to shared scratch folders, malformed or oversized notebooks placed
 straight into ``submitted/``, a parser bomb. Further tests on the same course cover
-collect (symbolic links, odd ids, zips), locks, hand-edited ledger files and seeds.
+collect (symbolic links, odd ids, zips), manual scores entered in formgrader, locks,
+hand-edited ledger files and seeds.
 """
 
 from __future__ import annotations
@@ -375,6 +376,40 @@ def _export(course, tmp_path) -> dict[str, dict]:
     assert main(["export", "--course", str(course), "--output", str(output)]) == 0
     with open(output, newline="") as handle:
         return {r["student"]: r for r in csv.DictReader(handle) if r["assignment"] == NAME}
+
+
+def test_a_manual_score_survives_regrading_and_is_the_final_score(hostile, tmp_path, capsys):
+    """Does a score typed in formgrader stay, and reach export, report and feedback?"""
+    from nbgrader.api import Gradebook
+
+    course = hostile["course"]
+    zeros = "def effective_window(beta):\n    return np.zeros(np.shape(beta))\n"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "rita.ipynb").write_bytes(
+        _notebook(course, dict(GOOD, effective_window=zeros)))
+    _collect(course, tmp_path / "in", capsys)
+    assert _grade(course, "rita") == 0
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(url) as gb:  # what formgrader does when a person types a score
+        grade = gb.find_grade("test_effective_window", NAME, NAME, "rita")
+        assert (grade.auto_score, grade.manual_score) == (0.0, None)
+        grade.manual_score = 1.5
+        gb.db.commit()
+    assert _grade(course, "rita") == 0  # forced regrade of the same file
+    with Gradebook(url) as gb:
+        grade = gb.find_grade("test_effective_window", NAME, NAME, "rita")
+        assert (grade.auto_score, grade.manual_score) == (0.0, 1.5)
+        assert gb.find_submission(NAME, "rita").score == 11.5
+    row = _export(course, tmp_path)["rita"]
+    assert (row["score"], row["max_score"], row["status"]) == ("11.5", "12", "graded")
+    assert ledger.results(course, NAME)["rita"]["score"] == 10  # the autograder's own record
+    assert main(["report", NAME, "--course", str(course)]) == 0
+    report = (course / "reports" / f"{NAME}.html").read_text()
+    manual = report.split("Scores set by a person")[1].split("<h2>")[0]
+    assert "rita" in manual and "11.5 (manual)" in manual and "test_effective_window" in manual
+    assert main(["feedback", NAME, "--course", str(course)]) == 0
+    page = (course / "feedback" / "rita" / NAME / f"{NAME}.html").read_text()
+    assert "Score: 11.5 / 12" in page and "set by your instructor" in page
 
 
 def test_two_commands_never_work_on_one_assignment_at_once(hostile, tmp_path, capsys):
