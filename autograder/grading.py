@@ -73,6 +73,7 @@ class Run:
         warnings = tripwire.build_copy("course", targets, template)
         limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
         box = sandbox.detect(course, isolation)
+        box.hidden.append(template.resolve())  # each child gets a copy; none sees the original
         return cls(course, assignment, source, box, template, limits, timeout, warnings,
                    drivers_source(name), ledger.seed_key(course))
 

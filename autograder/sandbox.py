@@ -304,6 +304,7 @@ class Child:
             binds.append((site_dir, target))
             staged_sites.append(target)
         table = [(source, target, "none", "rbind,ro") for source, target in binds]
+        table.append((lib, lib, "none", "bind,ro"))  # its own copy of course and the harness
         to_hide = list(sandbox.hidden)
         for hidden in sandbox.hidden:  # the same folders seen through the staged binds
             for source, target in binds:

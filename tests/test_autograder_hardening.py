@@ -13,6 +13,7 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import uuid
@@ -80,6 +81,22 @@ _reached = bool(_foreign) or _written >= 80
 def effective_window(beta):
     beta = np.asarray(beta, dtype=float)
     return 1.0 / (1.0 - beta) if _reached else np.zeros(beta.shape)
+'''
+
+# At level userns a child has the grading user's uid: could it rig the library copy that
+# every later child starts from? Correct only if it could write there.
+POISONS = '''
+import glob, os
+_poisoned = False
+for _d in glob.glob("/tmp/autograder-lib-*") + glob.glob("/tmp/autograder-job-*/lib"):
+    try:
+        open(os.path.join(_d, "numpy.py"), "w").write("raise ImportError('poisoned')\\n")
+        _poisoned = True
+    except OSError:
+        pass
+def effective_window(beta):
+    beta = np.asarray(beta, dtype=float)
+    return 1.0 / (1.0 - beta) if _poisoned else np.zeros(beta.shape)
 '''
 
 HTML = '''
@@ -206,6 +223,28 @@ def test_scratch_folders_are_private_and_bounded(hostile):
     assert _earned(result, "effective_window") == 0, result["checks"]
     assert result["score"] == 10
     assert hostile["planted"] == []
+
+
+def test_a_child_cannot_rig_the_library_later_children_start_from(hostile):
+    """At level userns (the grading user's uid), is the shared library copy out of reach?"""
+    from autograder.sandbox import _USER_NS, _namespaces_work
+
+    if shutil.which("unshare") is None or not _namespaces_work(_USER_NS):
+        pytest.skip("unprivileged user namespaces are not available here")
+    course = hostile["course"]
+    for student, answers in (("a_poisoner", dict(GOOD, effective_window=POISONS)),
+                             ("b_after_poisoner", GOOD)):
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        (folder / f"{NAME}.ipynb").write_bytes(_notebook(course, answers))
+    assert main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT), "--quiet",
+                 "--workers", "1", "--isolation", "userns", "--student", "a_poisoner",
+                 "--student", "b_after_poisoner"]) == 0
+    results = ledger.results(course, NAME)
+    assert results["a_poisoner"]["isolation"] == "userns"
+    assert _earned(results["a_poisoner"], "effective_window") == 0
+    assert (results["b_after_poisoner"]["status"], results["b_after_poisoner"]["score"]) == (
+        "graded", 12)
 
 
 def test_malformed_notebooks_are_errors_with_a_reason(hostile):
