@@ -19,8 +19,10 @@ nbgrader's gradebook.
 from __future__ import annotations
 
 import base64
+import ctypes
 import hashlib
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -242,8 +244,65 @@ def _fail(state: _Session, probes, ended, reason):
         )
 
 
+JUDGE_SECONDS = 10.0  # for all of one submission's checks; a correct answer takes milliseconds
+MAX_MESSAGE = 500  # characters of a failed check's message
+_SLOW = ("checking the values your function returned took too long (their number or shape "
+         "is far from what was asked)")
+
+
+class _JudgeOverran(BaseException):
+    """Raised inside a judge past its deadline; a BaseException, so that a judge's own
+    ``except Exception`` cannot swallow it."""
+
+
+def _bounded(judge, values, probes, deadline: float) -> Verdict | None:
+    """``judge(values, probes)`` as a Verdict, or ``None`` if it ran past ``deadline``.
+
+    Judges run here, in the trusted parent, on arrays the student fully controls (a
+    function may return anything, and forged events carry any well-formed arrays), so a
+    judge that is slow on some input would otherwise stall the whole class run. Past the
+    deadline a watchdog raises _JudgeOverran in this thread (between two bytecodes; each
+    NumPy call on at most a million values is short). A judge that raises returns a
+    failed Verdict: odd shapes or types are the student's.
+    """
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return None
+    thread, lock, running = threading.get_ident(), threading.Lock(), [True]
+
+    def interrupt():
+        with lock:
+            if running[0]:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
+                                                           ctypes.py_object(_JudgeOverran))
+
+    watchdog = threading.Timer(remaining, interrupt)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        try:
+            verdict = judge(values, probes)
+        finally:
+            with lock:
+                running[0] = False
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)
+            watchdog.cancel()
+    except _JudgeOverran:
+        return None
+    except Exception:  # odd shapes or types that a judge did not foresee
+        return Verdict(False, "the returned values have an unexpected shape or type for this "
+                              "check")
+    if not isinstance(verdict, Verdict):
+        raise TypeError(f"a judge returned {type(verdict).__name__}, not a Verdict")
+    message = str(verdict.message)
+    if len(message) > MAX_MESSAGE:
+        verdict = Verdict(verdict.passed, message[:MAX_MESSAGE] + "...")
+    return verdict
+
+
 def _judge(run: Run, state: _Session, missing: list[str], made: dict) -> list[dict]:
     checks = []
+    deadline = time.monotonic() + JUDGE_SECONDS
     for task in run.assignment.tasks:
         for check in task.checks:
             labels = [f"{task.function}:{name}" for name in check.probes]
@@ -263,11 +322,12 @@ def _judge(run: Run, state: _Session, missing: list[str], made: dict) -> list[di
                 verdict = Verdict(False, _failure_message(
                     task.function, dict(error, tripwire=hits), task.function in missing))
             else:
-                try:
-                    verdict = check.judge(values, made[task.function])
-                except Exception:  # odd shapes or types that a judge did not foresee
-                    verdict = Verdict(False, "the returned values have an unexpected shape "
-                                             "or type for this check")
+                verdict = _bounded(check.judge, values, made[task.function], deadline)
+                if verdict is None:
+                    verdict = Verdict(False, _SLOW)
+                    slow = f"judging its returned values took more than {JUDGE_SECONDS:g} s"
+                    if slow not in state.incidents:
+                        state.incidents.append(slow)
                 if not verdict.passed and hits:  # it caught the tripwire and carried on
                     verdict = Verdict(False, _failure_message(
                         task.function, {"tripwire": hits}, False))

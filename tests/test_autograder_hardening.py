@@ -565,3 +565,60 @@ def test_a_grader_failure_costs_one_submission_not_the_run(hostile, monkeypatch,
     monkeypatch.undo()
     assert _grade(course, "correct", force=False) == 0  # not kept as "already graded"
     assert ledger.results(course, NAME)["correct"]["score"] == 12
+
+
+# --- judges, in the parent, on arrays the student controls -------------------------------
+
+
+@pytest.mark.timeout(120)
+def test_a_judge_stuck_on_hostile_values_costs_one_submission(hostile, monkeypatch):
+    """A judge that never returns on some input: the check fails, the run goes on."""
+    from autograder.spec import load
+
+    course = hostile["course"]
+    check = load(NAME).task("log_spaced_grid").checks[-1]
+
+    def stuck(values, probes):  # swallows ordinary exceptions, as some judges do
+        while True:
+            try:
+                sorted(range(1000))
+            except Exception:
+                pass
+
+    monkeypatch.setattr(grading, "JUDGE_SECONDS", 1.0)
+    original = check.judge
+    object.__setattr__(check, "judge", stuck)  # Check is frozen; put it back below
+    try:
+        assert _grade(course, "correct", "markdown_claims_answer") == 0
+    finally:
+        object.__setattr__(check, "judge", original)
+    results = ledger.results(course, NAME)
+    for student in ("correct", "markdown_claims_answer"):
+        result = results[student]
+        assert result["score"] == 11
+        assert "judging its returned values took more than 1 s" in result["status"]
+        assert "took too long" in result["checks"][-1]["message"]
+
+
+def test_bounded_judges_return_in_time_and_trim_messages():
+    """Is a runaway judge stopped near its deadline, and a huge message cut?"""
+    import time
+
+    from autograder.spec import Verdict
+
+    def runaway(values, probes):
+        while True:
+            try:
+                pass
+            except Exception:
+                pass
+
+    started = time.monotonic()
+    assert grading._bounded(runaway, {}, {}, started + 0.5) is None
+    assert time.monotonic() - started < 3
+    verdict = grading._bounded(lambda v, p: Verdict(False, "x" * 10**6), {}, {},
+                               time.monotonic() + 5)
+    assert not verdict.passed and len(verdict.message) <= grading.MAX_MESSAGE + 3
+    failed = grading._bounded(lambda v, p: 1 / 0, {}, {}, time.monotonic() + 5)
+    assert not failed.passed and "unexpected shape or type" in failed.message
+    time.sleep(0.2)  # no late interrupt may reach this thread after a judge returned
