@@ -52,6 +52,7 @@ class Run:
     warnings: list[str] = field(default_factory=list)
     drivers: str = ""  # the assignment's drivers.py, sent to the child as text
     seed_key: bytes = b""  # the course's secret part of every seed (ledger.seed_key)
+    fingerprint: str = ""  # of every grading input but the submission (_fingerprint)
 
     @classmethod
     def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
@@ -76,8 +77,33 @@ class Run:
         limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
         box = sandbox.detect(course, isolation)
         box.hidden.append(template.resolve())  # each child gets a copy; none sees the original
-        return cls(course, assignment, source, box, template, limits, timeout, warnings,
-                   drivers_source(name), ledger.seed_key(course))
+        run = cls(course, assignment, source, box, template, limits, timeout, warnings,
+                  drivers_source(name), ledger.seed_key(course))
+        run.fingerprint = run._fingerprint()
+        return run
+
+    def _fingerprint(self) -> str:
+        """A hash of everything that decides a submission's grade besides the file itself.
+
+        The assignment's checks, references and drivers (its package), shared helpers,
+        the source notebook's setup and visible test cells, the child's harness and the
+        library copy it imports (course, tripwired), the version and the time budget. A
+        cached result is kept only under the same fingerprint, so editing any of these
+        regrades, even if nobody bumped ``Assignment.version``.
+        """
+        import importlib
+
+        digest = hashlib.sha256(f"{self.assignment.version}\0{self.timeout!r}".encode())
+        package = Path(importlib.import_module(
+            f"autograder.assignments.{self.assignment.name}").__file__).parent
+        files = sorted(package.rglob("*.py")) + sorted(package.parent.glob("*.py"))
+        files += [sandbox.CHILD_SCRIPT]
+        files += sorted(p for p in self.lib_template.rglob("*") if p.is_file())
+        for path in files:
+            digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
+        for gid in (*self.assignment.setup_cells, *(t.test_cell for t in self.assignment.tasks)):
+            digest.update(f"\0{gid}\0{self.source.code(gid)}".encode())
+        return digest.hexdigest()
 
     def close(self):
         import shutil
@@ -362,6 +388,7 @@ def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
         "max_score": run.assignment.max_score,
         "isolation": run.sandbox.level,
         "timeout": run.timeout,
+        "fingerprint": run.fingerprint,
         "flags": list(flags),
     }
     try:
@@ -469,7 +496,8 @@ def _grade_all(run: Run, students, workers: int, force: bool, report, progress: 
         old = ledger.read_result(course, name, student)
         if (not force and old and old.get("sha256") == _digest(path)
                 and old.get("version") == run.assignment.version
-                and old.get("timeout") == timeout and not old.get("grader_failed")):
+                and old.get("timeout") == timeout and not old.get("grader_failed")
+                and old.get("fingerprint") == run.fingerprint):
             done.append(old)
             report(f"{student}: {old['status']} {old['score']:g}/{old['max_score']:g} "
                    f"(already graded)")

@@ -622,3 +622,24 @@ def test_bounded_judges_return_in_time_and_trim_messages():
     failed = grading._bounded(lambda v, p: 1 / 0, {}, {}, time.monotonic() + 5)
     assert not failed.passed and "unexpected shape or type" in failed.message
     time.sleep(0.2)  # no late interrupt may reach this thread after a judge returned
+
+
+def test_editing_what_grades_regrades_even_without_a_version_bump(hostile, capsys):
+    """The instructor edits a setup cell and forgets Assignment.version: stale grades?"""
+    course = hostile["course"]
+    assert _grade(course, "correct") == 0
+    assert _grade(course, "correct", force=False) == 0
+    assert "correct: graded 12/12 (already graded)" in capsys.readouterr().out
+    path = course / "source" / NAME / f"{NAME}.ipynb"
+    original = path.read_bytes()
+    nb = nbformat.reads(original.decode(), as_version=4)
+    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    setup.source += "\nnp.seterr(all='warn')"
+    path.write_text(nbformat.writes(nb))
+    before = ledger.results(course, NAME)["correct"]["fingerprint"]
+    try:
+        assert _grade(course, "correct", force=False) == 0
+    finally:
+        path.write_bytes(original)
+    assert "(already graded)" not in capsys.readouterr().out
+    assert ledger.results(course, NAME)["correct"]["fingerprint"] != before
