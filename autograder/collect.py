@@ -27,6 +27,7 @@ from autograder.spec import load
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 IGNORED = {".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
+MANAGED = ("source", "release", "submitted", "autograded", "feedback", ledger.STATE_DIR)
 MAX_ZIP_BYTES = 2**30  # unpacked notebooks per zip; more is a zip bomb, not a class
 
 
@@ -143,6 +144,12 @@ def _collect(path: Path, course: Path, name: str) -> Outcome:
     path = Path(path).expanduser()
     if not path.exists():
         raise CollectError(f"{path} does not exist")
+    inside = path.resolve()
+    if inside == course.resolve() or any(
+            inside.is_relative_to(course.resolve() / folder) for folder in MANAGED):
+        # e.g. DIR/source holds the solution: it would be placed as a student's work
+        raise CollectError(f"{path} is the course folder or one of the folders it manages; "
+                           f"collect reads students' notebooks from elsewhere")
     with tempfile.TemporaryDirectory(prefix="autograder-collect-") as scratch:
         if path.is_file():
             if path.suffix.lower() == ".zip" and not zipfile.is_zipfile(path):

@@ -9,6 +9,7 @@ flags for the class report.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ METADATA_KEYS = ("grade", "solution", "locked", "points")
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 CELL_TYPES = ("code", "markdown", "raw")
 MAX_ANSWER_CHARS = 2**20  # of answer code in all; an honest answer is a few hundred
+MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")  # nbgrader's; never released
 
 
 class NotebookError(ValueError):
@@ -215,6 +217,10 @@ def extract(nb, source: SourceNotebook, assignment: Assignment) -> Extraction:
         for cell in copies:
             out.answers.append((task.function, cell))
 
+    if any(MARKERS.search(cell.source) for cell in nb.cells):
+        out.flags.append({"kind": "solution", "detail": "the notebook holds nbgrader's solution "
+                          "or hidden-test markers, which no student version has: it may be "
+                          "built from the instructor's source notebook"})
     size = sum(len(cell.source) for _, cell in out.answers)
     if size > MAX_ANSWER_CHARS:
         raise NotebookError(f"its answer cells hold {size:,} characters of code, more than the "

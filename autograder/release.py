@@ -24,7 +24,7 @@ from pathlib import Path
 from autograder import gradebook, notebook
 from autograder.spec import load
 
-MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
+MARKERS = notebook.MARKERS
 SOLUTION = re.compile(r"###\s*BEGIN SOLUTION(.*?)###\s*END SOLUTION", re.S)
 
 

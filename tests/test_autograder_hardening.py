@@ -643,3 +643,41 @@ def test_editing_what_grades_regrades_even_without_a_version_bump(hostile, capsy
         path.write_bytes(original)
     assert "(already graded)" not in capsys.readouterr().out
     assert ledger.results(course, NAME)["correct"]["fingerprint"] != before
+
+
+def test_a_copy_of_the_source_notebook_is_flagged_for_a_person(hostile):
+    """A student hands in the instructor's notebook (leaked): full marks, but flagged."""
+    course = hostile["course"]
+    folder = course / "submitted" / "leaked" / NAME
+    folder.mkdir(parents=True)
+    shutil.copy(course / "source" / NAME / f"{NAME}.ipynb", folder / f"{NAME}.ipynb")
+    assert _grade(course, "leaked") == 0
+    result = ledger.results(course, NAME)["leaked"]
+    assert result["score"] == 12 and "solution or hidden-test markers" in _flags(result)
+    assert main(["report", NAME, "--course", str(course)]) == 0
+    todo = (course / "reports" / f"{NAME}.html").read_text().split("need a person")[1]
+    assert "leaked" in todo and "solution or hidden-test markers" in todo
+
+
+def test_collect_refuses_the_course_folders_themselves(hostile, capsys):
+    """collect DIR/source would place the solution as a student's work: refused."""
+    course = hostile["course"]
+    for path in (course, course / "source", course / "submitted"):
+        assert main(["collect", str(path), "--assignment", NAME, "--course", str(course)]) == 1
+        assert "folders it manages" in capsys.readouterr().err
+    assert not (course / "submitted" / NAME).exists()
+
+
+def test_the_report_warns_about_submissions_graded_without_isolation(hostile):
+    """Graded at level plain (no namespaces): does the report say these need a person?"""
+    course = hostile["course"]
+    assert main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT), "--quiet",
+                 "--isolation", "plain", "--student", "correct", "--force"]) == 0
+    try:
+        assert main(["report", NAME, "--course", str(course)]) == 0
+        page = (course / "reports" / f"{NAME}.html").read_text()
+        assert "graded without isolation (level plain)" in page.split("need a person")[0]
+        todo = page.split("need a person")[1]
+        assert "correct" in todo and "without isolation" in todo
+    finally:
+        assert _grade(course, "correct") == 0
