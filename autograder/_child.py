@@ -28,6 +28,52 @@ def _apply_limits(limits):
         resource.setrlimit(which, (int(value), int(value)))
 
 
+def _forbid_new_processes():
+    """Let this process start threads but no other process (seccomp filter; Linux only).
+
+    Limits such as the address space are per process, so a fork bomb would multiply them
+    by the process limit (hundreds of GB) and starve the machine. Blocked: fork, vfork,
+    clone without CLONE_THREAD (so posix_spawn, subprocess, multiprocessing), and system
+    calls of another ABI (int 0x80, x32); clone3 reports ENOSYS, so that the C library
+    makes its threads with clone. Returns whether the filter is in place.
+    """
+    import ctypes
+    import platform
+    import struct
+
+    known = {"x86_64": (0xC000003E, (57, 58), 56), "aarch64": (0xC00000B7, (), 220)}
+    if platform.machine() not in known:
+        return False
+    audit_arch, forks, clone = known[platform.machine()]
+    load, equal, at_least, has_bits, ret = 0x20, 0x15, 0x35, 0x45, 0x06  # BPF opcodes
+    code = [(load, 4, None, None),  # seccomp_data.arch
+            (equal, audit_arch, None, "deny"),
+            (load, 0, None, None),  # seccomp_data.nr
+            (at_least, 0x40000000, "deny", None),  # x32 system calls
+            *[(equal, number, "deny", None) for number in forks],
+            (equal, 435, "enosys", None),  # clone3
+            (equal, clone, None, "allow"),
+            (load, 16, None, None),  # clone's flags (low 32 bits of args[0])
+            (has_bits, 0x00010000, "allow", "deny")]  # CLONE_THREAD
+    targets = {"allow": len(code), "deny": len(code) + 1, "enosys": len(code) + 2}
+    code += [(ret, 0x7FFF0000, None, None),  # allow
+             (ret, 0x00050000 | 1, None, None),  # fail with EPERM
+             (ret, 0x00050000 | 38, None, None)]  # fail with ENOSYS
+    program = b"".join(
+        struct.pack("HBBI", op, 0 if yes is None else targets[yes] - i - 1,
+                    0 if no is None else targets[no] - i - 1, k)
+        for i, (op, k, yes, no) in enumerate(code))
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_char_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    filters = ctypes.create_string_buffer(program)
+    prog = Program(len(code), ctypes.cast(filters, ctypes.c_char_p))
+    return (libc.prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
+            and libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
+
+
 def _describe(exc, filename_prefix="<cell "):
     """Type, message and the line of the student's cell where ``exc`` happened."""
     line = None
@@ -70,6 +116,7 @@ def main():
     sys.path.extend(sitedirs)
     job = json.loads(sys.stdin.read())
     _apply_limits(job["limits"])
+    _forbid_new_processes()
 
     # The result channel is a private copy of stdout; fds 1 and 2 now lead nowhere, so
     # nothing the student prints (from Python or C) can mix with the results.

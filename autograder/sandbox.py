@@ -21,7 +21,9 @@ Three isolation levels, picked once per grading run by :func:`detect`:
 
 Always: ``python -I -S -B`` with an explicit ``sys.path`` (job folder + site-packages, no
 ``.pth`` files run), a fresh empty working directory, a minimal environment, resource
-limits (address space, CPU time, processes, file size, open files, no core files) and a new
+limits (address space, CPU time, processes, file size, open files, no core files), a
+seccomp filter that allows threads but no new process (``_child._forbid_new_processes``:
+per-process limits would otherwise multiply under a fork bomb) and a new
 session whose whole process group (and PID namespace) is SIGKILLed at the deadline, or when
 the grading process itself dies (``setpriv --pdeathsig``).
 """

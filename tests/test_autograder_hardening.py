@@ -99,6 +99,28 @@ def effective_window(beta):
     return 1.0 / (1.0 - beta) if _poisoned else np.zeros(beta.shape)
 '''
 
+# Correct only if the child can start another process (then a fork bomb multiplies the
+# per-process memory limit); threads must still work.
+FORKS = '''
+import os, threading
+_box = []
+_worker = threading.Thread(target=lambda: _box.append(1))
+_worker.start()
+_worker.join()
+try:
+    _pid = os.fork()
+except OSError:
+    _forked = False
+else:
+    if _pid == 0:
+        os._exit(0)
+    os.waitpid(_pid, 0)
+    _forked = True
+def effective_window(beta):
+    beta = np.asarray(beta, dtype=float)
+    return 1.0 / (1.0 - beta) if _forked or not _box else np.zeros(beta.shape)
+'''
+
 HTML = '''
 def effective_window(beta):
     raise ValueError("<script>alert(1)</script>")
@@ -160,6 +182,7 @@ def _submissions(course) -> dict[str, bytes]:
         "forges_channel": _notebook(course, dict(GOOD, effective_window=FORGES)),
         "escapes_scratch": _notebook(course, dict(GOOD, effective_window=ESCAPES)),
         "html_in_error": _notebook(course, dict(GOOD, effective_window=HTML)),
+        "forks": _notebook(course, dict(GOOD, effective_window=FORKS)),
         "parser_bomb": _notebook(course, GOOD, _strip_and_bomb),
         "markdown_claims_answer": _notebook(course, GOOD, _markdown_claims),
         "list_grade_id": _notebook(course, GOOD, _list_grade_id),
@@ -223,6 +246,14 @@ def test_scratch_folders_are_private_and_bounded(hostile):
     assert _earned(result, "effective_window") == 0, result["checks"]
     assert result["score"] == 10
     assert hostile["planted"] == []
+
+
+def test_a_child_starts_threads_but_no_processes(hostile):
+    """Could one submission multiply its memory limit with a fork bomb? No: forks fail."""
+    result = hostile["results"]["forks"]
+    assert result["status"] == "graded"
+    assert _earned(result, "effective_window") == 0, result["checks"]
+    assert result["score"] == 10
 
 
 def test_a_child_cannot_rig_the_library_later_children_start_from(hostile):
