@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from autograder import gradebook, ledger
-from autograder.grading import find_submissions
+from autograder.grading import scan_submissions
 from autograder.spec import available, load
 
 COLUMNS = ("student", "assignment", "score", "max_score", "status")
@@ -48,7 +48,7 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
     ``override`` says which cells a person scored.
     """
     assignment = load(name)
-    found, _ = find_submissions(course, assignment)
+    found, _, problems = scan_submissions(course, assignment)
     results = ledger.results(course, name)
     people = gradebook.overrides(course, assignment)
     rows = []
@@ -57,7 +57,9 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
         path = found.get(student)
         row = {"student": student, "assignment": name, "max_score": assignment.max_score,
                "result": result}
-        if path is None:
+        if student in problems:
+            row.update(score=0.0, status=f"error: {problems[student]}")
+        elif path is None:
             row.update(score=0.0, status="missing")
         elif result is None:
             row.update(score=0.0, status=f"error: not graded yet (run autograder grade {name})")

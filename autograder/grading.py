@@ -432,27 +432,48 @@ def grade_submission(run: Run, student: str, path: Path, flags=()) -> dict:
     )
 
 
-def find_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict]:
-    """(student -> notebook path, student -> flags) for every submission of ``assignment``."""
-    found, flags = {}, {}
+def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, dict]:
+    """(student -> notebook, student -> flags, student -> why the folder cannot be graded).
+
+    A student folder for the assignment is graded from ``NAME.ipynb``, or from its only
+    notebook (flagged as renamed). A folder with no notebook, several and none of the
+    right name, or only a symbolic link (never followed: it could point at the solution)
+    is a problem for a person, not a missing submission.
+    """
+    found, flags, problems = {}, {}, {}
     root = course / "submitted"
     if not root.is_dir():
-        return found, flags
+        return found, flags, problems
     for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        folder = student_dir / assignment.name
+        student, folder = student_dir.name, student_dir / assignment.name
         if not folder.is_dir():
             continue
+        notebooks = sorted(folder.glob("*.ipynb"))
         canonical = folder / assignment.notebook
-        if canonical.is_file():
-            found[student_dir.name] = canonical
-            continue
-        others = sorted(folder.glob("*.ipynb"))
-        if len(others) == 1:
-            found[student_dir.name] = others[0]
-            flags[student_dir.name] = [{
+        links = [p.name for p in notebooks if p.is_symlink()]
+        notebooks = [p for p in notebooks if not p.is_symlink() and p.is_file()]
+        if canonical in notebooks:
+            found[student] = canonical
+        elif len(notebooks) == 1:
+            found[student] = notebooks[0]
+            flags[student] = [{
                 "kind": "renamed",
-                "detail": f"notebook named {others[0].name}, not {assignment.notebook}",
+                "detail": f"notebook named {notebooks[0].name}, not {assignment.notebook}",
             }]
+        elif notebooks:
+            problems[student] = (f"{len(notebooks)} notebooks in {folder.relative_to(course)} "
+                                 f"and none named {assignment.notebook}: keep only one")
+        elif links:
+            problems[student] = (f"{links[0]} in {folder.relative_to(course)} is a symbolic "
+                                 f"link, never followed: put the file itself there")
+        else:
+            problems[student] = f"no notebook in {folder.relative_to(course)}"
+    return found, flags, problems
+
+
+def find_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict]:
+    """(student -> notebook path, student -> flags) for every gradable submission."""
+    found, flags, _ = scan_submissions(course, assignment)
     return found, flags
 
 
@@ -482,7 +503,10 @@ def _grade_all(run: Run, students, workers: int, force: bool, report, progress: 
     for warning in run.warnings:
         report(f"warning: {warning}")
     report(f"isolation: {run.sandbox.describe()}")
-    found, flags = find_submissions(course, run.assignment)
+    found, flags, problems = scan_submissions(course, run.assignment)
+    for student, problem in problems.items():
+        if not students or student in students:
+            report(f"{student}: error: {problem} (not graded)")
     for student, entry in ledger.read_manifest(course, name).items():
         for flag in entry["flags"]:
             flags.setdefault(student, []).append(flag)

@@ -712,3 +712,25 @@ def test_the_report_warns_about_submissions_graded_without_isolation(hostile):
         assert "correct" in todo and "without isolation" in todo
     finally:
         assert _grade(course, "correct") == 0
+
+
+def test_a_submission_folder_that_cannot_be_graded_is_an_error_not_missing(hostile, tmp_path):
+    """Two renamed notebooks, none, or a link in submitted/: 'error: why', never 'missing'."""
+    course = hostile["course"]
+    good = _notebook(course, GOOD)
+    cases = {"two_renamed": ["a.ipynb", "b.ipynb"], "empty_folder": [], "only_link": []}
+    for student, names in cases.items():
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        for name in names:
+            (folder / name).write_bytes(good)
+    (course / "submitted" / "only_link" / NAME / f"{NAME}.ipynb").symlink_to(
+        course / "source" / NAME / f"{NAME}.ipynb")
+    rows = _export(course, tmp_path)
+    assert rows["two_renamed"]["status"] == (
+        f"error: 2 notebooks in submitted/two_renamed/{NAME} and none named {NAME}.ipynb: "
+        f"keep only one")
+    assert rows["empty_folder"]["status"] == f"error: no notebook in submitted/empty_folder/{NAME}"
+    assert "is a symbolic link, never followed" in rows["only_link"]["status"]
+    assert _grade(hostile["course"], "correct") == 0
+    assert "only_link" not in ledger.results(course, NAME)
