@@ -83,3 +83,18 @@ def test_a_linear_sampler_fails_a_visible_test(course, tmp_path):
         "    return rng.uniform(low, high, size)\n")
     path = student_notebook(course, "sampling_scales", answers, tmp_path)
     assert validate(path).get("failed"), "a visible test should catch linear sampling"
+
+
+LINK = re.compile(r"\]\(\.\./assignments/release/([a-z_]+)/([a-z_]+)\.ipynb\)")
+
+
+def test_each_lesson_links_a_student_version_that_release_writes(course):
+    """Does every numbered lesson point students to a notebook that `release` really makes?"""
+    linked = {}
+    for lesson in sorted((ROOT / "lessons").glob("0[1-9]_*.ipynb")):
+        text = "\n".join(cell.source for cell in nbformat.read(str(lesson), as_version=4).cells)
+        names = {folder for folder, file in LINK.findall(text) if folder == file}
+        assert len(names) == 1, f"{lesson.name} should link exactly one student version"
+        linked[lesson.name] = names.pop()
+        assert (course / "release" / linked[lesson.name] / f"{linked[lesson.name]}.ipynb").exists()
+    assert sorted(linked.values()) == ASSIGNMENTS, "every assignment is linked from a lesson"
