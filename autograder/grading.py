@@ -36,6 +36,7 @@ from autograder import ledger, notebook, sandbox, tripwire
 from autograder.spec import Assignment, Verdict, drivers_source, load
 
 MAX_VALUES = 10**6
+MAX_CELL_ERRORS = 20  # kept per submission (a notebook may repeat a failing cell 10,000 times)
 
 
 @dataclass
@@ -191,7 +192,8 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
                     break
                 kind = event.get("event")
                 if kind == "cell" and first and event.get("error"):
-                    state.cell_errors.append({"cell": event.get("id"), **event["error"]})
+                    if len(state.cell_errors) < MAX_CELL_ERRORS:  # a result stays small
+                        state.cell_errors.append({"cell": event.get("id"), **event["error"]})
                     if event["error"].get("type") == "MemoryError":
                         state.incidents.append("memory limit exceeded")
                 elif kind == "ready":

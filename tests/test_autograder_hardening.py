@@ -142,6 +142,14 @@ def _strip_and_bomb(nb):
     nb.cells.insert(1, nbformat.v4.new_code_cell("x = " + "not " * 20000 + "x"))
 
 
+def _many_failing_copies(nb):
+    """2,000 copies of an answer cell that raises a long message."""
+    cell = nbformat.v4.new_code_cell("raise ValueError('x' * 300)")
+    cell.metadata["nbgrader"] = {"grade_id": "effective_window", "solution": True,
+                                 "grade": False, "locked": False, "schema_version": 3}
+    nb.cells += [nbformat.from_dict(dict(cell, id=f"copy-{i}")) for i in range(2000)]
+
+
 def _markdown_claims(nb):
     cell = nbformat.v4.new_markdown_cell("Some *notes* about effective_window.")
     cell.metadata["nbgrader"] = {"grade_id": "effective_window", "solution": True,
@@ -185,6 +193,7 @@ def _submissions(course) -> dict[str, bytes]:
         "forks": _notebook(course, dict(GOOD, effective_window=FORKS)),
         "parser_bomb": _notebook(course, GOOD, _strip_and_bomb),
         "markdown_claims_answer": _notebook(course, GOOD, _markdown_claims),
+        "many_failing_copies": _notebook(course, GOOD, _many_failing_copies),
         "list_grade_id": _notebook(course, GOOD, _list_grade_id),
         "json_list": b"[]",
         "cells_not_a_list": json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
@@ -296,6 +305,15 @@ def test_odd_but_usable_notebooks_are_graded(hostile):
     assert (results["parser_bomb"]["status"], results["parser_bomb"]["score"]) == ("graded", 12)
     assert results["nbformat3"]["status"] == "graded"
     assert _earned(results["nbformat3"], "effective_window") == 2
+
+
+def test_a_result_stays_small_whatever_the_notebook_repeats(hostile):
+    """2,000 failing copies of an answer cell: graded, with a bounded list of errors."""
+    result = hostile["results"]["many_failing_copies"]
+    assert (result["status"], result["score"]) == ("graded", 12)
+    assert 0 < len(result["cell_errors"]) <= grading.MAX_CELL_ERRORS
+    path = ledger.result_path(hostile["course"], NAME, "many_failing_copies")
+    assert path.stat().st_size < 100_000
 
 
 def test_a_markdown_cell_claiming_an_answer_id_is_not_run(hostile):
