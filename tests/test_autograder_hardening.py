@@ -440,7 +440,9 @@ def test_collect_skips_unsafe_zip_members_and_places_the_rest(hostile, tmp_path,
         link.external_attr = (0o120777 << 16)
         zf.writestr(link, str(course / "source" / NAME / f"{NAME}.ipynb"))
         zf.writestr("class/notes.txt", "hello")
+        zf.writestr("class/\x1b]0;pwned\x07\x1b[2J.txt", "terminal escapes in a name")
     out = _collect(course, archive, capsys)
+    assert "\x1b" not in out and "\\x1b]0;pwned\\x07\\x1b[2J.txt" in out
     assert _placed(course, "nina") and _placed(course, "olga") and not _placed(course, "pete")
     assert "class/../../escape.ipynb: in the zip: an unsafe path" in out
     assert "/abs.ipynb: in the zip: an unsafe path" in out
