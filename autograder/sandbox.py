@@ -13,9 +13,9 @@ Three isolation levels, picked once per grading run by :func:`detect`:
   it, never reaches another student's child and cannot fill the grader's disk.
 - ``userns`` (not root, unprivileged user namespaces allowed): the same namespaces,
   hiding and private scratch folders, plus the user's home hidden, with all capabilities
-  dropped; the child keeps the grading user's uid, so it can still write to that user's
-  own files outside the hidden folders (the parent never reads anything it writes except
-  its result pipe).
+  dropped. The child keeps the grading user's uid (root's, if root asks for this level),
+  so every other mount is remounted read-only: it can read that user's files outside the
+  hidden folders, and change none.
 - ``plain`` (no ``unshare``): only the measures below; the child can read and write
   whatever the grading user can, the course folder included (results, gradebook).
 
@@ -318,6 +318,8 @@ class Child:
                   for hidden in sorted(outermost) if hidden.is_dir()]
         lines = ["set -e", f"mount --all --fstab {shlex.quote(str(self.workdir / 'fstab'))}"]
         lines += self._private_scratch(sandbox, table)
+        if sandbox.level == "userns":
+            lines += self._read_only_elsewhere(sandbox)
         with open(self.workdir / "fstab", "w", encoding="utf-8") as handle:
             handle.writelines(" ".join([*map(_fstab_field, row), "0", "0"]) + "\n"
                               for row in table)
@@ -358,6 +360,25 @@ class Child:
             lines.append(f"mount --move {shlex.quote(str(staging))} {shlex.quote(str(folder))}")
         lines.append(f"cd {shlex.quote(str(cwd))}")
         return lines
+
+    def _read_only_elsewhere(self, sandbox) -> list[str]:
+        """Shell lines remounting read-only every writable mount but the child's scratch.
+
+        At level userns the child keeps the grading user's uid (real root's, if root asked
+        for this level), so without this it could change that user's files anywhere, the
+        interpreter's standard library included. Each mount keeps its own flags (some are
+        locked in a user namespace); any failure stops the child before it starts.
+        """
+        keep = ["/proc", *map(str, sandbox.writable), str(self.workdir / "cwd")]
+        patterns = "|".join(f"{shlex.quote(k)}|{shlex.quote(k)}/*" for k in keep)
+        return [
+            "while read -r _ _ _ _ target options _; do",
+            "  case $target in *\\\\*) target=$(printf '%b' \"$target\");; esac",
+            f"  case $target in {patterns}) continue;; esac",
+            "  case $options in ro*) continue;; esac",
+            '  mount -o "remount,bind,ro${options#rw}" "$target"',
+            "done < /proc/self/mountinfo",
+        ]
 
     def _read(self):
         total = 0

@@ -287,6 +287,41 @@ def test_a_child_cannot_rig_the_library_later_children_start_from(hostile):
         "graded", 12)
 
 
+def test_at_level_userns_the_grading_users_files_stay_read_only(hostile):
+    """At level userns (the grading user's uid) can student code change that user's files?"""
+    from autograder.sandbox import _USER_NS, _namespaces_work
+
+    if shutil.which("unshare") is None or not _namespaces_work(_USER_NS):
+        pytest.skip("unprivileged user namespaces are not available here")
+    target = Path("/var/lib") / TOKEN  # outside every hidden and private folder
+    try:
+        target.mkdir()
+    except OSError:
+        pytest.skip("needs a folder of the grading user's outside /tmp, home and checkout")
+    writes = f'''
+try:
+    open({str(target / "x")!r}, "w").write("student was here")
+    _wrote = True
+except OSError:
+    _wrote = False
+def effective_window(beta):
+    beta = np.asarray(beta, dtype=float)
+    return 1.0 / (1.0 - beta) if _wrote else np.zeros(beta.shape)
+'''
+    course = hostile["course"]
+    folder = course / "submitted" / "writes_own_files" / NAME
+    folder.mkdir(parents=True)
+    (folder / f"{NAME}.ipynb").write_bytes(_notebook(course, dict(GOOD, effective_window=writes)))
+    try:
+        assert main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT),
+                     "--quiet", "--isolation", "userns", "--student", "writes_own_files"]) == 0
+        assert not (target / "x").exists()
+    finally:
+        shutil.rmtree(target)
+    result = ledger.results(course, NAME)["writes_own_files"]
+    assert (result["isolation"], result["status"], result["score"]) == ("userns", "graded", 10)
+
+
 def test_malformed_notebooks_are_errors_with_a_reason(hostile):
     """Are unreadable, hostile or oversized notebooks an error that says why, never a crash?"""
     results = hostile["results"]
