@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import ctypes
 import hashlib
+import os
 import tempfile
 import threading
 import time
@@ -72,7 +73,8 @@ class Run:
                     f"cell {task.test_cell} is worth {source.points(task.test_cell)} points "
                     f"in the source notebook but its hidden checks add up to {task.points}"
                 )
-        template = Path(tempfile.mkdtemp(prefix="autograder-lib-"))
+        sandbox.remove_stale_folders()
+        template = Path(tempfile.mkdtemp(prefix=f"autograder-lib-{os.getpid()}-"))
         targets = [t for task in assignment.tasks for t in task.tripwires]
         warnings = tripwire.build_copy("course", targets, template)
         limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)

@@ -172,6 +172,25 @@ def _world_writable() -> list[Path]:
     return sorted(p for p in found if not any(q in p.parents for q in found))
 
 
+def remove_stale_folders() -> list[Path]:
+    """Remove job and library folders (``autograder-job-PID-*``, ``autograder-lib-PID-*`` in
+    the temporary folder) left by a grader that was killed: its PID no longer runs."""
+    removed = []
+    for path in Path(tempfile.gettempdir()).glob("autograder-*-*-*"):
+        kind, _, rest = path.name.removeprefix("autograder-").partition("-")
+        pid = rest.partition("-")[0]
+        if kind not in ("job", "lib") or not pid.isdigit() or not path.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+        except (PermissionError, OverflowError):
+            pass  # alive (another user's), or not a PID
+    return removed
+
+
 def _ensure_user() -> tuple[int, int]:
     """uid and gid of the sandbox user, creating it (as a system user) when absent."""
     try:
@@ -232,7 +251,7 @@ class Child:
     """One sandboxed child process running ``_child.py`` on one job."""
 
     def __init__(self, sandbox: Sandbox, job: dict, lib_template: Path, limits: Limits):
-        self.workdir = Path(tempfile.mkdtemp(prefix="autograder-job-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"autograder-job-{os.getpid()}-"))
         for hidden in sandbox.hidden:
             if hidden == self.workdir or hidden in self.workdir.parents:
                 raise RuntimeError(f"the temporary folder {self.workdir} lies inside {hidden}")

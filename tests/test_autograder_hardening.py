@@ -789,3 +789,25 @@ def test_a_submission_folder_that_cannot_be_graded_is_an_error_not_missing(hosti
     assert "is a symbolic link, never followed" in rows["only_link"]["status"]
     assert _grade(hostile["course"], "correct") == 0
     assert "only_link" not in ledger.results(course, NAME)
+
+
+def test_a_killed_graders_folders_are_removed_by_the_next_run(hostile):
+    """Job and library folders of a grader that died (SIGKILL) do not pile up in /tmp."""
+    import subprocess
+    import sys
+    import tempfile
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    dead = int(done.stdout)
+    root = Path(tempfile.gettempdir())
+    stale = [root / f"autograder-job-{dead}-x1", root / f"autograder-lib-{dead}-x2"]
+    alive = root / f"autograder-job-{os.getpid()}-x3"
+    for folder in (*stale, alive):
+        (folder / "lib").mkdir(parents=True)
+    try:
+        assert _grade(hostile["course"], "correct") == 0
+        assert not any(p.exists() for p in stale) and alive.exists()
+    finally:
+        for folder in (*stale, alive):
+            shutil.rmtree(folder, ignore_errors=True)
