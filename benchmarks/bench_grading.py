@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +26,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from autograder_corpus import make_course, write_corpus  # noqa: E402
+from readme_section import cpu_model, load_average, write_section  # noqa: E402
 
 from autograder import ledger  # noqa: E402
 
@@ -35,7 +34,6 @@ NAME = "sampling_scales"
 MIX = ["correct", "blank", "linear_sampling", "ln_instead_of_log10", "returns_exponent",
        "flipped_beta_range", "global_numpy_rng", "range_five_percent_short",
        "correct_with_stderr_and_warnings", "calls_course"]
-START, END = "<!-- bench_grading:start -->", "<!-- bench_grading:end -->"
 
 
 def _env():
@@ -64,16 +62,7 @@ def build(tmp: Path, count: int) -> Path:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{os.cpu_count()} CPUs ({model}), load average {load:.1f} at the start"
+    return f"{os.cpu_count()} CPUs ({cpu_model()}), load average {load_average():.1f} at the start"
 
 
 def main(argv=None) -> int:
@@ -96,7 +85,6 @@ def main(argv=None) -> int:
     ratio = theirs / ours
     n = options.submissions
     table = "\n".join([
-        START,
         "## Grading: `autograder grade --workers 2` vs plain `nbgrader autograde`",
         "",
         f"{n} `sampling_scales` submissions (correct and wrong answers, no hangs), the same "
@@ -115,18 +103,10 @@ def main(argv=None) -> int:
         f"seconds per submission: **{per_submission:.2f} s** (target < 3 s).",
         "",
         "Reproduce: `python benchmarks/bench_grading.py`.",
-        END,
     ])
     print(table)
     if not options.no_readme:
-        readme = HERE / "README.md"
-        text = readme.read_text(encoding="utf-8") if readme.exists() else "# Benchmarks\n"
-        if START in text and END in text:
-            text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: table, text,
-                          flags=re.S)
-        else:
-            text = text.rstrip("\n") + "\n\n" + table + "\n"
-        readme.write_text(text, encoding="utf-8")
+        write_section("bench_grading", table)
     return 0
 
 

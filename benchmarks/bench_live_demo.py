@@ -31,25 +31,14 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+from readme_section import cpu_model, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-README = ROOT / "benchmarks" / "README.md"
-MARK_START, MARK_END = "<!-- bench_live_demo:start -->", "<!-- bench_live_demo:end -->"
 
 
 def percentile_ms(seconds, q):
     return 1000 * float(np.percentile(seconds, q))
-
-
-def cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def wait_until(predicate, timeout=10.0):
@@ -176,7 +165,7 @@ def report(live, flat_out, applied, drawn, rows, moves, when, load_before, load_
     lines = [
         "## Live demo and demo latency (lessons 04-05)",
         "",
-        f"`python benchmarks/bench_live_demo.py`, {when}, {os.cpu_count()} cores ({cpu_name()}), "
+        f"`python benchmarks/bench_live_demo.py`, {when}, {os.cpu_count()} cores ({cpu_model()}), "
         f"Python {platform.python_version()}. Load average {load_before:.1f} before and "
         f"{load_after:.1f} after: above about 1 the machine was shared with other work and "
         "the rates are lower than on an idle one.",
@@ -214,19 +203,6 @@ def report(live, flat_out, applied, drawn, rows, moves, when, load_before, load_
     return "\n".join(lines)
 
 
-def write_section(text):
-    """Put `text` between this script's markers in benchmarks/README.md."""
-    block = f"{MARK_START}\n{text}\n{MARK_END}"
-    current = README.read_text() if README.exists() else "# Benchmarks\n"
-    if MARK_START in current and MARK_END in current:
-        before = current[:current.index(MARK_START)]
-        after = current[current.index(MARK_END) + len(MARK_END):]
-        current = before + block + after
-    else:
-        current = current.rstrip("\n") + "\n\n" + block + "\n"
-    README.write_text(current)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="live run length")
@@ -243,7 +219,7 @@ def main(argv=None):
                   datetime.date.today().isoformat(), load_before, os.getloadavg()[0])
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section("bench_live_demo", text)
 
 
 if __name__ == "__main__":

@@ -27,13 +27,12 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from readme_section import cpu_model, write_section  # noqa: E402
 
 from course.data import digits_split, make_spirals  # noqa: E402
 from course.nn import Adam, FullyConnectedNet, Trainer  # noqa: E402
@@ -43,8 +42,6 @@ try:
 except ImportError:  # the benchmark still times course.nn alone
     torch = None
 
-README = Path(__file__).with_name("README.md")
-START, END = "<!-- bench_nn_vs_torch:start -->", "<!-- bench_nn_vs_torch:end -->"
 INSTALL_HINT = "PyTorch is not installed; install its CPU build with: pip install torch==2.13.0"
 
 
@@ -171,18 +168,6 @@ def matmul_peak(repeats=15):
     return 2 * 1024**3 / min(times) / 1e9
 
 
-def machine():
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or model
-    return model
-
-
 def measure(repeats):
     rows = []
     for work in WORKLOADS:
@@ -214,7 +199,7 @@ def table(rows, peak, load_before, load_after, repeats):
     now = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")
     torch_version = torch.__version__ if torch else "not installed"
     lines = [
-        f"Measured {now} on {machine()}, `nproc` = {len(os.sched_getaffinity(0))}; numpy "
+        f"Measured {now} on {cpu_model()}, `nproc` = {len(os.sched_getaffinity(0))}; numpy "
         f"{np.__version__}, torch {torch_version}, Python {platform.python_version()}; one "
         f"thread per side. float32 matmul peak (best 1024 x 1024 product): **{peak:.0f} "
         f"GFLOP/s**. Times are medians of {repeats} interleaved runs. Load average "
@@ -248,21 +233,6 @@ def table(rows, peak, load_before, load_after, repeats):
     return "\n".join(lines)
 
 
-def write_readme(text):
-    section = f"{START}\n{text}\n{END}"
-    if README.exists():
-        old = README.read_text()
-        if START in old and END in old:
-            new = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: section, old,
-                         flags=re.S)
-        else:
-            new = old.rstrip("\n") + "\n\n## course.nn vs PyTorch (CPU)\n\n" + section + "\n"
-    else:
-        new = ("# Benchmarks\n\n## course.nn vs PyTorch (CPU)\n\n"
-               "Written by `python benchmarks/bench_nn_vs_torch.py`.\n\n" + section + "\n")
-    README.write_text(new)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=7, help="timed runs per side (median)")
@@ -280,8 +250,8 @@ def main():
     text = table(rows, peak, load_before, os.getloadavg()[0], args.repeats)
     print(text)
     if not args.no_write:
-        write_readme(text)
-        print(f"wrote {README}")
+        write_section("bench_nn_vs_torch", "## course.nn vs PyTorch (CPU)\n\n" + text)
+        print("wrote benchmarks/README.md")
 
 
 if __name__ == "__main__":

@@ -24,15 +24,11 @@ import argparse
 import datetime
 import itertools
 import os
-import platform
-import re
 import time
-from pathlib import Path
 
 import numpy as np
+from readme_section import cpu_model, load_average, write_section
 
-README = Path(__file__).with_name("README.md")
-START, END = "<!-- bench_widgets:start -->", "<!-- bench_widgets:end -->"
 PAUSE = 0.15
 
 
@@ -152,16 +148,11 @@ def run(n):
 
 
 def machine():
-    info = Path("/proc/cpuinfo")
-    found = re.search(r"^model name\s*:\s*(.+)$", info.read_text() if info.exists() else "",
-                      re.MULTILINE)
-    cpu = found.group(1).strip() if found else platform.processor() or "unknown CPU"
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{os.cpu_count()} cores, {cpu}; load average {load:.1f} at the start"
+    return f"{os.cpu_count()} cores, {cpu_model()}; load average {load_average():.1f} at the start"
 
 
 def table(rows, when, where):
-    after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    after = load_average()
     lines = [
         "## Widget latency (lessons 01-03)",
         "",
@@ -182,18 +173,6 @@ def table(rows, when, where):
     return "\n".join(lines)
 
 
-def write_readme(text):
-    """Replace this script's section of benchmarks/README.md, leaving the rest alone."""
-    section = f"{START}\n{text}\n{END}"
-    old = README.read_text() if README.exists() else "# Benchmarks\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + section + rest.split(END, 1)[1]
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    README.write_text(new)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=40, help="control changes per demo")
@@ -205,7 +184,7 @@ def main(argv=None):
     text = table(rows, when, where)
     print(text)
     if not args.no_write:
-        write_readme(text)
+        write_section("bench_widgets", text)
     return 0 if all(r[-1] == "yes" for r in rows) else 1
 
 
