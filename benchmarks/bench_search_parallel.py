@@ -150,8 +150,11 @@ def table(samples, trial_seconds, idle_share, cluster_start, best_scores, load_b
     per_trial = {k: 1e3 * statistics.mean(v) for k, v in trial_seconds.items()}
     lines = [
         f"Measured {datetime.date.today().isoformat()} on {machine()}. "
-        f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after: "
-        "the 2 cores were shared with other work, so treat the figures as rough.",
+        f"Load average (1 min) {load_before:.2f} before, {load_after:.2f} after; "
+        + ("the machine (shared with other helpers' jobs) was otherwise quiet during the "
+           "runs: see the idle shares below."
+           if len(quiet) > repeats // 2 else
+           "other jobs shared the 2 cores during most runs, so treat the figures as rough."),
         "",
         f"Workload: {n} trials of digits 64-64-64-10, batch 64, Adam, 10 epochs "
         f"(learning rates 1e-4 to 1e-2 on a log grid; best dev accuracy "
@@ -185,7 +188,8 @@ def table(samples, trial_seconds, idle_share, cluster_start, best_scores, load_b
         f"{1e3 * (med['trivial dask'] - med['trivial pool']) / n_trivial:+.2f} ms per trial. "
         f"Starting the cluster took {cluster_start:.2f} s (not in the timings).",
         "- 'mean trial' is the wall time inside one trial: above the serial figure, the "
-        "two workers slowed each other (shared caches, memory bandwidth, other load).",
+        "trials slowed each other or were slowed by other load (for Dask, its scheduler, "
+        "nannies and client also run on the 2 cores).",
     ]
     return "\n".join(lines)
 
