@@ -29,20 +29,16 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from readme_section import cpu_model, write_section  # noqa: E402
 
 from course.search import LogUniform, grid_configs, process_pool, run_trials  # noqa: E402
 from course.search.digits_objectives import train_digits  # noqa: E402
 from course.search.toy_objectives import bowl  # noqa: E402
 
-README = Path(__file__).with_name("README.md")
-MARK_START = "<!-- bench_search_parallel:start -->"
-MARK_END = "<!-- bench_search_parallel:end -->"
 WORKLOAD = {"hidden_dims": (64, 64, 64), "batch_size": 64, "optimizer": "adam",
             "num_epochs": 10}
 TRAINING = grid_configs({"learning_rate": LogUniform(1e-4, 1e-2), **WORKLOAD}, 8)
@@ -79,10 +75,7 @@ def cold_pool_run():
 
 
 def machine():
-    info = Path("/proc/cpuinfo")
-    found = re.search(r"^model name\s*:\s*(.+)$", info.read_text() if info.exists() else "",
-                      re.MULTILINE)
-    model = found.group(1).strip() if found else platform.processor() or "unknown CPU"
+    model = cpu_model()
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (f"{cores} cores ({model}), Python {platform.python_version()}, "
             f"NumPy {np.__version__}")
@@ -194,19 +187,6 @@ def table(samples, trial_seconds, idle_share, cluster_start, best_scores, load_b
     return "\n".join(lines)
 
 
-def write_readme(text):
-    """Replace this script's section of benchmarks/README.md, leaving the rest alone."""
-    section = f"{MARK_START}\n{text}\n{MARK_END}"
-    old = README.read_text() if README.exists() else "# Benchmarks\n"
-    if MARK_START in old and MARK_END in old:
-        head, rest = old.split(MARK_START, 1)
-        new = head + section + rest.split(MARK_END, 1)[1]
-    else:
-        new = (old.rstrip("\n") + "\n\n## course.search: trials in parallel\n\n"
-               "Written by `python benchmarks/bench_search_parallel.py`.\n\n" + section + "\n")
-    README.write_text(new)
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="bench_search_parallel.py",
@@ -227,8 +207,8 @@ def main(argv=None):
     print(report)
     if options.no_write:
         return
-    write_readme(report)
-    print(f"wrote {README}")
+    write_section("bench_search_parallel", report)
+    print("wrote benchmarks/README.md")
 
 
 if __name__ == "__main__":
