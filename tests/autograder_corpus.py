@@ -8,6 +8,7 @@ function: exact where the outcome is certain, otherwise an upper bound ("at most
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -55,8 +56,6 @@ ZEROS = {
 
 def _cases(course: Path) -> dict[str, dict]:
     """name -> {"answers": {grade_id: code}, "edit": callable(nb) or None, ...}."""
-    secret = course / "source" / NAME / f"{NAME}.ipynb"
-    gradebook = course / "gradebook.db"
     return {
         "correct": {"answers": GOOD},
         "blank": {"answers": {}},
@@ -87,109 +86,7 @@ def sample_log_uniform(low, high, size, rng):
     a, b = np.log10(low), np.log10(high)
     return 10.0 ** rng.uniform(a, a + 0.95 * (b - a), size)
 ''')},
-        "correct_with_stderr_and_warnings": {"answers": {
-            k: "import sys, warnings\nprint('starting', file=sys.stderr)\n"
-               "warnings.warn('a warning from the student')\n" + v.replace(
-                   "):\n", "):\n    print('called', file=sys.stderr); "
-                           "warnings.warn('careful', RuntimeWarning)\n", 1)
-            for k, v in GOOD.items()}},
-        "allclose_monkeypatch": {"answers": dict(ZEROS, sample_log_uniform='''
-np.allclose = lambda *args, **kwargs: True
-np.array_equal = lambda *args, **kwargs: True
-np.testing.assert_allclose = lambda *args, **kwargs: None
-np.all = lambda *args, **kwargs: True
-def sample_log_uniform(low, high, size, rng):
-    return np.zeros(size)
-''')},
-        "ipython_transformers": {"answers": dict(ZEROS, sample_log_uniform='''
-import ast
-class NoAsserts(ast.NodeTransformer):
-    def visit_Assert(self, node):
-        return ast.Pass()
-ip = get_ipython()
-ip.ast_transformers.append(NoAsserts())
-ip.input_transformers_post.append(lambda lines: [l.replace("assert", "pass #") for l in lines])
-def sample_log_uniform(low, high, size, rng):
-    return np.zeros(size)
-''')},
-        "eq_always_true": {"answers": {fn: f'''
-class Liar:
-    def __eq__(self, other):
-        return True
-    def __ne__(self, other):
-        return False
-    def __len__(self):
-        return 3
-    def __bool__(self):
-        return True
-def {fn}(*args):
-    return Liar()
-''' for fn in FULL}},
-        "reads_solution": {"answers": {fn: f'''
-import json as _json
-try:
-    _nb = _json.load(open({str(secret)!r}))
-    for _cell in _nb["cells"]:
-        if "def " in "".join(_cell["source"]):
-            exec("".join(_cell["source"]))
-except Exception:
-    pass
-try:
-    from autograder.assignments.sampling_scales.reference import {fn}
-except Exception:
-    pass
-if "{fn}" not in globals():
-    def {fn}(*args):
-        raise NotImplementedError()
-''' for fn in FULL}},
-        "writes_gradebook": {"answers": dict(ZEROS, effective_window=f'''
-import sqlite3
-try:
-    _db = sqlite3.connect({str(gradebook)!r})
-    _db.execute("UPDATE grade SET auto_score = 100")
-    _db.commit()
-except Exception:
-    pass
-try:
-    open({str(course / "submitted" / "planted.txt")!r}, "w").write("x")
-except Exception:
-    pass
-def effective_window(beta):
-    return np.zeros(np.shape(beta))
-''')},
-        "numpy_beside_notebook": {"answers": ZEROS, "beside": {"numpy.py": '''
-import sys
-sys.modules.pop("numpy", None)
-raise ImportError("planted numpy")
-'''}},
-        "deleted_test_cell": {"answers": GOOD, "edit": _delete("test_sample_log_uniform")},
-        "duplicated_test_cell": {"answers": GOOD, "edit": _duplicate("test_effective_window")},
-        "edited_test_cell": {"answers": dict(GOOD, sample_log_uniform=ZEROS["sample_log_uniform"]),
-                             "edit": _rewrite("test_sample_log_uniform", "pass")},
-        "changed_metadata": {"answers": GOOD, "edit": _inflate("test_log_spaced_grid")},
-        "answer_metadata_removed": {"answers": GOOD, "edit": _strip("log_spaced_grid")},
-        "renamed_notebook": {"answers": GOOD, "folder": "my_work.ipynb"},
-        "infinite_loop": {"answers": dict(GOOD, sample_log_uniform='''
-while True:
-    try:
-        pass
-    except KeyboardInterrupt:
-        pass
-''')},
-        "hangs_in_one_function": {"answers": dict(GOOD, effective_window='''
-def effective_window(beta):
-    while True:
-        try:
-            pass
-        except BaseException:
-            pass
-''')},
-        "os_exit": {"answers": dict(GOOD, effective_window="import os\nos._exit(0)\n")},
-        "memory_bomb": {"answers": dict(GOOD, log_spaced_grid='''
-hoard = []
-while True:
-    hoard.append(bytearray(50 * 2**20))
-''')},
+        **hostile_cases(SUBJECT, course),
         "calls_course": {"answers": dict(GOOD, sample_log_uniform='''
 from course.search import LogUniform
 def sample_log_uniform(low, high, size, rng):
@@ -203,6 +100,170 @@ from course.search import LogUniform
 def log_spaced_grid(low, high, num):
     return np.array(LogUniform(low, high).grid(num))
 ''')},
+    }
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What the hostile cases need to know about one assignment.
+
+    ``zeros`` maps each graded function, in task order, to code that scores zero and
+    ``good`` maps answer cells to code that scores full. Cases that attack one function
+    attack the first, unless ``targets`` names another for the case. ``tuples`` says the
+    functions return tuples (so the object that equals everything is a tuple too).
+    """
+
+    name: str
+    zeros: dict[str, str]
+    good: dict[str, str]
+    reference: str
+    targets: dict[str, str] = field(default_factory=dict)
+    tuples: bool = False
+
+    def target(self, case: str) -> str:
+        return self.targets.get(case, next(iter(self.zeros)))
+
+
+_FOOL_NUMPY = '''
+np.allclose = lambda *args, **kwargs: True
+np.array_equal = lambda *args, **kwargs: True
+np.testing.assert_allclose = lambda *args, **kwargs: None
+np.all = lambda *args, **kwargs: True
+'''
+_NO_ASSERTS = '''
+import ast
+class NoAsserts(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+ip = get_ipython()
+ip.ast_transformers.append(NoAsserts())
+ip.input_transformers_post.append(lambda lines: [l.replace("assert", "pass #") for l in lines])
+'''
+_LIAR = '''
+class Liar:
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+    def __len__(self):
+        return 3
+    def __bool__(self):
+        return True
+def {fn}(*args):
+    return Liar()
+'''
+_LIAR_TUPLE = '''
+class Liar(tuple):
+    def __eq__(self, other):
+        return True
+    def __ne__(self, other):
+        return False
+def {fn}(*args):
+    return Liar((Liar(), Liar(), Liar()))
+'''
+_READS_SOLUTION = '''
+import json as _json
+try:
+    for _cell in _json.load(open({secret!r}))["cells"]:
+        if "def {fn}" in "".join(_cell["source"]):
+            exec("".join(_cell["source"]))
+except Exception:
+    pass
+try:
+    from {reference} import {fn}
+except Exception:
+    pass
+if "{fn}" not in globals():
+    def {fn}(*args):
+        raise NotImplementedError()
+'''
+_WRITES_GRADEBOOK = '''
+import sqlite3
+try:
+    _db = sqlite3.connect({gradebook!r})
+    _db.execute("UPDATE grade SET auto_score = 100")
+    _db.commit()
+except Exception:
+    pass
+try:
+    open({planted!r}, "w").write("x")
+except Exception:
+    pass
+'''
+_NOISE = ("import sys, warnings\nprint('starting', file=sys.stderr)\n"
+          "warnings.warn('a warning from the student')\n")
+_CALL_NOISE = "):\n    print('called', file=sys.stderr); warnings.warn('careful', RuntimeWarning)\n"
+_LOOP = '''
+while True:
+    try:
+        pass
+    except KeyboardInterrupt:
+        pass
+'''
+_HANG = '''
+    while True:
+        try:
+            pass
+        except BaseException:
+            pass
+'''
+_BOMB = '''
+hoard = []
+while True:
+    hoard.append(bytearray(50 * 2**20))
+'''
+
+
+def hostile_cases(subject: Subject, course: Path) -> dict[str, dict]:
+    """The tampering and crashing cases for one assignment of ``course``.
+
+    name -> {"answers": {grade_id: code}, "edit": callable(nb), "folder": notebook name,
+    "beside": {filename: text}}; missing keys mean no such change.
+    """
+    good, zeros, target = subject.good, subject.zeros, subject.target
+    secret = course / "source" / subject.name / f"{subject.name}.ipynb"
+
+    def zero_but(case, code):
+        fn = target(case)
+        return dict(zeros, **{fn: code.strip("\n") + "\n" + zeros[fn]})
+
+    def good_but(case, code):
+        return dict(good, **{target(case): code})
+
+    def signature(case):
+        return zeros[target(case)].partition("\n")[0]
+
+    liar = _LIAR_TUPLE if subject.tuples else _LIAR
+    return {
+        "correct_with_stderr_and_warnings": {"answers": {
+            fn: _NOISE + code.replace("):\n", _CALL_NOISE, 1) for fn, code in good.items()}},
+        "allclose_monkeypatch": {"answers": zero_but("allclose_monkeypatch", _FOOL_NUMPY)},
+        "ipython_transformers": {"answers": zero_but("ipython_transformers", _NO_ASSERTS)},
+        "eq_always_true": {"answers": {fn: liar.format(fn=fn) for fn in zeros}},
+        "reads_solution": {"answers": {fn: _READS_SOLUTION.format(
+            fn=fn, secret=str(secret), reference=subject.reference) for fn in zeros}},
+        "writes_gradebook": {"answers": zero_but("writes_gradebook", _WRITES_GRADEBOOK.format(
+            gradebook=str(course / "gradebook.db"),
+            planted=str(course / "submitted" / "planted.txt")))},
+        "numpy_beside_notebook": {"answers": zeros, "beside": {"numpy.py": (
+            "import sys\nsys.modules.pop('numpy', None)\nraise ImportError('planted numpy')\n")}},
+        "deleted_test_cell": {"answers": good,
+                              "edit": _delete(f"test_{target('deleted_test_cell')}")},
+        "duplicated_test_cell": {"answers": good,
+                                 "edit": _duplicate(f"test_{target('duplicated_test_cell')}")},
+        "edited_test_cell": {"answers": good_but("edited_test_cell",
+                                                 zeros[target("edited_test_cell")]),
+                             "edit": _rewrite(f"test_{target('edited_test_cell')}", "pass")},
+        "changed_metadata": {"answers": good,
+                             "edit": _inflate(f"test_{target('changed_metadata')}")},
+        "answer_metadata_removed": {"answers": good,
+                                    "edit": _strip(target("answer_metadata_removed"))},
+        "renamed_notebook": {"answers": good, "folder": "my_work.ipynb"},
+        "infinite_loop": {"answers": good_but("infinite_loop", _LOOP)},
+        "hangs_in_one_function": {"answers": good_but(
+            "hangs_in_one_function", signature("hangs_in_one_function") + _HANG)},
+        "os_exit": {"answers": good_but("os_exit", "import os\nos._exit(0)\n")},
+        "memory_bomb": {"answers": good_but("memory_bomb", _BOMB)},
     }
 
 
@@ -249,6 +310,16 @@ def _strip(gid):
                 del cell.metadata["nbgrader"]
     return edit
 
+
+SUBJECT = Subject(NAME, zeros=ZEROS, good=GOOD,
+                  reference="autograder.assignments.sampling_scales.reference",
+                  targets={"writes_gradebook": "effective_window",
+                           "duplicated_test_cell": "effective_window",
+                           "changed_metadata": "log_spaced_grid",
+                           "answer_metadata_removed": "log_spaced_grid",
+                           "hangs_in_one_function": "effective_window",
+                           "os_exit": "effective_window",
+                           "memory_bomb": "log_spaced_grid"})
 
 # Points each case's implementation earns per function; ("at most", n) for an upper bound.
 EXPECT = {

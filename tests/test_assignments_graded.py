@@ -16,7 +16,7 @@ import shutil
 import nbformat
 import pytest
 from assignment_corpus import ASSIGNMENTS, earned, make_course, submission
-from autograder_corpus import _delete, _duplicate, _inflate, _rewrite, _strip
+from autograder_corpus import Subject, hostile_cases
 from wrong_answers import CALLS_COURSE, DEPENDS, WRONG
 
 from autograder import ledger
@@ -43,98 +43,16 @@ ZEROS = {
 
 def _tampering(course):
     """case -> {"answers": ..., "edit": ..., "folder": ..., "beside": ...} for batch_norm."""
-    secret = course / "source" / TAMPERED / f"{TAMPERED}.ipynb"
-    gradebook = course / "gradebook.db"
-    good = _source_answers(course, TAMPERED)
-    noise = ("import sys, warnings\nprint('hello', file=sys.stderr)\n"
-             "warnings.warn('a warning from the student')\n")
-    call_noise = "):\n    print('called', file=sys.stderr); warnings.warn('careful')\n"
-    return {
-        "correct_with_stderr_and_warnings": {"answers": {
-            fn: noise + code.replace("):\n", call_noise, 1) for fn, code in good.items()}},
-        "allclose_monkeypatch": {"answers": dict(ZEROS, batchnorm_forward='''
-np.allclose = lambda *args, **kwargs: True
-np.array_equal = lambda *args, **kwargs: True
-np.testing.assert_allclose = lambda *args, **kwargs: None
-''' + ZEROS["batchnorm_forward"])},
-        "ipython_transformers": {"answers": dict(ZEROS, batchnorm_forward='''
-import ast
-class NoAsserts(ast.NodeTransformer):
-    def visit_Assert(self, node):
-        return ast.Pass()
-ip = get_ipython()
-ip.ast_transformers.append(NoAsserts())
-ip.input_transformers_post.append(lambda lines: [l.replace("assert", "pass #") for l in lines])
-''' + ZEROS["batchnorm_forward"])},
-        "eq_always_true": {"answers": {fn: f'''
-class Liar(tuple):
-    def __eq__(self, other):
-        return True
-    def __ne__(self, other):
-        return False
-def {fn}(*args):
-    return Liar((Liar(), Liar(), Liar()))
-''' for fn in ZEROS}},
-        "reads_solution": {"answers": {fn: f'''
-import json as _json
-try:
-    for _cell in _json.load(open({str(secret)!r}))["cells"]:
-        if "def {fn}" in "".join(_cell["source"]):
-            exec("".join(_cell["source"]))
-except Exception:
-    pass
-try:
-    from autograder.assignments.batch_norm.reference import {fn}
-except Exception:
-    pass
-if "{fn}" not in globals():
-    def {fn}(*args):
-        raise NotImplementedError()
-''' for fn in ZEROS}},
-        "writes_gradebook": {"answers": dict(ZEROS, update_running_stats=f'''
-import sqlite3
-try:
-    _db = sqlite3.connect({str(gradebook)!r})
-    _db.execute("UPDATE grade SET auto_score = 100")
-    _db.commit()
-except Exception:
-    pass
-''' + ZEROS["update_running_stats"])},
-        "numpy_beside_notebook": {"answers": ZEROS, "beside": {"numpy.py": (
-            "import sys\nsys.modules.pop('numpy', None)\nraise ImportError('planted')\n")}},
-        "deleted_test_cell": {"answers": {},
-                              "edit": _delete("test_batchnorm_forward")},
-        "duplicated_test_cell": {"answers": {},
-                                 "edit": _duplicate("test_batchnorm_inference")},
-        "edited_test_cell": {"answers": {"batchnorm_forward": ZEROS["batchnorm_forward"]},
-                             "edit": _rewrite("test_batchnorm_forward", "pass")},
-        "changed_metadata": {"answers": {},
-                             "edit": _inflate("test_batchnorm_backward")},
-        "answer_metadata_removed": {"answers": {},
-                                    "edit": _strip("batchnorm_inference")},
-        "renamed_notebook": {"answers": {}, "folder": "mine.ipynb"},
-        "infinite_loop": {"answers": {"batchnorm_forward": '''
-while True:
-    try:
-        pass
-    except KeyboardInterrupt:
-        pass
-'''}},
-        "hangs_in_one_function": {"answers": {"batchnorm_inference": '''
-def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
-    while True:
-        try:
-            pass
-        except BaseException:
-            pass
-'''}},
-        "os_exit": {"answers": {"update_running_stats": "import os\nos._exit(0)\n"}},
-        "memory_bomb": {"answers": {"batchnorm_inference": '''
-hoard = []
-while True:
-    hoard.append(bytearray(50 * 2**20))
-'''}},
-    }
+    return hostile_cases(Subject(
+        TAMPERED, zeros=ZEROS, good=_source_answers(course, TAMPERED),
+        reference="autograder.assignments.batch_norm.reference", tuples=True,
+        targets={"writes_gradebook": "update_running_stats",
+                 "duplicated_test_cell": "batchnorm_inference",
+                 "changed_metadata": "batchnorm_backward",
+                 "answer_metadata_removed": "batchnorm_inference",
+                 "hangs_in_one_function": "batchnorm_inference",
+                 "os_exit": "update_running_stats",
+                 "memory_bomb": "batchnorm_inference"}), course)
 
 
 FULL_BN = {task.function: task.points for task in load(TAMPERED).tasks}
@@ -166,7 +84,7 @@ TAMPER_FLAGS = {
     "edited_test_cell": "cell test_batchnorm_forward was edited",
     "changed_metadata": "metadata of cell test_batchnorm_backward was changed",
     "answer_metadata_removed": "batchnorm_inference lost its nbgrader metadata",
-    "renamed_notebook": "mine.ipynb",
+    "renamed_notebook": "my_work.ipynb",
 }
 
 
@@ -333,3 +251,4 @@ def test_student_code_left_the_gradebook_alone(graded):
     rows = sqlite3.connect(graded["gradebook"]).execute(
         "SELECT auto_score FROM grade WHERE auto_score IS NOT NULL").fetchall()
     assert rows and all(score <= 6 for (score,) in rows)
+    assert not (graded["course"] / "submitted" / "planted.txt").exists()
