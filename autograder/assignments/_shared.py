@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.spec import Verdict
+from autograder.spec import PASS, Verdict
 
 # Float rounding of the arithmetic the tasks ask for is ~1e-15 relative; 1e-9 separates it
 # from every wrong answer the checks look for, so value checks never fail a correct answer.
@@ -54,3 +54,51 @@ def relative_error(a, b) -> float:
         return float("inf")
     scale = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
+
+
+def reference_judge(labels, reference, wrong_answers, fallback, *, matches=close,
+                    malformed=None, output=None, rtol: float = 1e-6, atol: float = 0.0):
+    """A judge: on every probe in ``labels`` the output must match ``reference(*args)``.
+
+    ``args`` are the probe's arguments as the parent sees them (``Probe.arg``). ``output``
+    picks what is compared from the raw output (default: all of it) and ``matches(got,
+    want)`` says whether it is right. At the first probe where it is not, the check fails
+    with ``malformed(got, *args)``'s message when it gives one (a wrong shape, nan, ...),
+    else with the misconception :func:`diagnose` finds at ``rtol``/``atol`` among
+    ``wrong_answers(*args)``, else with ``fallback`` (a message, or a function of the args
+    that makes one).
+    """
+
+    def judge(out, probes):
+        for label in labels:
+            probe = probes[label]
+            args = [probe.arg(i) for i in range(len(probe.args))]
+            got = out[label] if output is None else output(out[label])
+            if matches(got, reference(*args)):
+                continue
+            message = malformed(got, *args) if malformed else None
+            if message:
+                return Verdict(False, message)
+            return diagnose(got, wrong_answers(*args),
+                            fallback(*args) if callable(fallback) else fallback,
+                            rtol=rtol, atol=atol)
+        return PASS
+
+    return judge
+
+
+def is_number(got, want) -> bool:
+    """Whether the output is one number, exactly ``want`` (a count, or one of the inputs)."""
+    return got.size == 1 and float(got.ravel()[0]) == want
+
+
+def number_judge(labels, reference, wrong_answers, fallback, not_one: str):
+    """:func:`reference_judge` for an answer that is one exact number.
+
+    ``not_one`` is the message for an output of another size; it may name the output's
+    ``{shape}``. Misconceptions are matched exactly too (rtol 0).
+    """
+    return reference_judge(
+        labels, reference, wrong_answers, fallback, matches=is_number, rtol=0,
+        output=lambda got: got.reshape(()) if got.size == 1 else got,
+        malformed=lambda got, *args: None if got.size == 1 else not_one.format(shape=got.shape))

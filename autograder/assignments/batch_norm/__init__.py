@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograder.assignments._shared import close, diagnose, relative_error
+from autograder.assignments._shared import close, diagnose, reference_judge, relative_error
 from autograder.assignments.batch_norm import reference
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict, array_arg
 
@@ -133,24 +133,22 @@ def _forward_constant(out, probes):
                           "division from blowing that noise up")
 
 
-def _forward_judge(labels, fallback):
-    def judge(out, probes):
-        for label in labels:
-            z, gamma, beta = (probes[label].arg(i) for i in range(3))
-            eps = probes[label].arg(3)
-            got = out[label]["out"]
-            if _close(got, reference.batchnorm_forward(z, gamma, beta, eps)):
-                continue
-            if got.shape != z.shape:
-                return Verdict(False, f"out must have the shape of z, {z.shape}; got {got.shape}")
-            if not np.all(np.isfinite(got)):
-                return Verdict(False, "your output holds nan or inf for a feature that never "
-                                      "varies: add eps to the variance inside the square root")
-            return diagnose(got, _forward_wrong_answers(z, gamma, beta, eps), fallback,
-                            rtol=1e-5, atol=1e-8)
-        return PASS
+def _not_shaped_like_z(got, z, *args):
+    if got.shape != z.shape:
+        return f"out must have the shape of z, {z.shape}; got {got.shape}"
+    return None
 
-    return judge
+
+def _forward_malformed(got, z, *args):
+    return _not_shaped_like_z(got, z) or (
+        None if np.all(np.isfinite(got)) else "your output holds nan or inf for a feature that "
+        "never varies: add eps to the variance inside the square root")
+
+
+def _forward_judge(labels, fallback):
+    return reference_judge(labels, reference.batchnorm_forward, _forward_wrong_answers,
+                           fallback, matches=_close, malformed=_forward_malformed,
+                           output=lambda got: got["out"], rtol=1e-5, atol=1e-8)
 
 
 # --- batchnorm_backward -----------------------------------------------------------------
@@ -326,21 +324,10 @@ def _inference_wrong_answers(z, gamma, beta, mean, var, eps):
 
 
 def _inference_judge(labels):
-    def judge(out, probes):
-        for label in labels:
-            z, gamma, beta, mean, var = (probes[label].arg(i) for i in range(5))
-            eps = probes[label].arg(5)
-            got = out[label]
-            if _close(got, reference.batchnorm_inference(z, gamma, beta, mean, var, eps)):
-                continue
-            if got.shape != z.shape:
-                return Verdict(False, f"out must have the shape of z, {z.shape}; got {got.shape}")
-            return diagnose(got, _inference_wrong_answers(z, gamma, beta, mean, var, eps),
-                            "your output is not gamma * (z - running_mean) / sqrt(running_var "
-                            "+ eps) + beta", rtol=1e-5, atol=1e-8)
-        return PASS
-
-    return judge
+    return reference_judge(labels, reference.batchnorm_inference, _inference_wrong_answers,
+                           "your output is not gamma * (z - running_mean) / sqrt(running_var "
+                           "+ eps) + beta", matches=_close, malformed=_not_shaped_like_z,
+                           rtol=1e-5, atol=1e-8)
 
 
 ASSIGNMENT = Assignment(

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from autograder.assignments._shared import diagnose, distinct_seeds
+from autograder.assignments._shared import distinct_seeds, number_judge
 from autograder.assignments.parameters_vs_hyperparameters import reference
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
 
@@ -57,22 +57,11 @@ def _count_wrong_answers(dims):
 
 
 def _count_judge(labels, what):
-    def judge(out, probes):
-        # Exact integers: a correct answer never fails (false-failure rate 0).
-        for label in labels:
-            dims = probes[label].arg(0)
-            got = out[label]
-            want = reference.count_parameters(dims)
-            if got.size == 1 and float(got.ravel()[0]) == want:
-                continue
-            if got.size != 1:
-                return Verdict(False, f"return one number, not an array of shape {got.shape}")
-            return diagnose(got.reshape(()), _count_wrong_answers(dims),
-                            f"for layer sizes {dims} ({what}) your count is not the number of "
-                            f"entries of all W and b", rtol=0)
-        return PASS
-
-    return judge
+    # Exact integers: a correct answer never fails (false-failure rate 0).
+    return number_judge(labels, reference.count_parameters, _count_wrong_answers,
+                        lambda dims: f"for layer sizes {dims} ({what}) your count is not the "
+                                     f"number of entries of all W and b",
+                        "return one number, not an array of shape {shape}")
 
 
 # --- split_train_dev_test --------------------------------------------------------------
@@ -256,22 +245,9 @@ def _rate_wrong_answers(rates, costs):
 
 
 def _rate_judge(labels, fallback):
-    def judge(out, probes):
-        # Exact: the answer is one of the inputs (false-failure rate 0).
-        for label in labels:
-            rates, costs = probes[label].args
-            got = out[label]
-            if got.size == 1 and float(got.ravel()[0]) == reference.best_learning_rate(rates,
-                                                                                        costs):
-                continue
-            if got.size != 1:
-                return Verdict(False, f"return one learning rate, not an array of shape "
-                                      f"{got.shape}")
-            return diagnose(got.reshape(()), _rate_wrong_answers(rates, costs), fallback,
-                            rtol=0)
-        return PASS
-
-    return judge
+    # Exact: the answer is one of the inputs (false-failure rate 0).
+    return number_judge(labels, reference.best_learning_rate, _rate_wrong_answers, fallback,
+                        "return one learning rate, not an array of shape {shape}")
 
 
 def _rate_refuses(out, probes):

@@ -22,7 +22,7 @@ import math
 import numpy as np
 
 from autograder import stats
-from autograder.assignments._shared import RTOL, close, distinct_seeds
+from autograder.assignments._shared import RTOL, close, distinct_seeds, is_number
 from autograder.assignments.search_strategies import reference
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
 
@@ -281,8 +281,7 @@ def _distinct_judge(labels):
         for label in labels:
             configs, name = probes[label].args
             got = out[label]
-            if got.size == 1 and float(got.ravel()[0]) == reference.distinct_values(configs,
-                                                                                    name):
+            if is_number(got, reference.distinct_values(configs, name)):
                 continue
             if got.size != 1:
                 return Verdict(False, "return one number: how many distinct values there are")
