@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import ast
 import re
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebook_run import dirty_cells, execute_timed
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / "assignments" / "source").glob("*/*.ipynb"))
@@ -28,23 +27,15 @@ def _nbgrader(cell):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
-def test_source_executes_without_error_in_time(path, monkeypatch):
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
-    seconds = time.perf_counter() - start
-    print(f"{path.name}: executed in {seconds:.1f} s")
+def test_source_executes_without_error_in_time(path):
+    _, seconds = execute_timed(path)  # raises CellExecutionError, naming the cell, on any error
     assert seconds < LIMIT_SECONDS, f"{path.name} took {seconds:.1f} s"
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=[p.stem for p in SOURCES])
 def test_source_is_committed_clean_and_links_its_lesson(path):
     notebook = nbformat.read(path, as_version=4)
-    dirty = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-             and (cell.outputs or cell.execution_count is not None)]
+    dirty = dirty_cells(notebook)
     assert dirty == [], f"cells {dirty} have outputs; clear them before committing"
     links = re.findall(r"\]\(([^)]*lessons/[^)]+\.ipynb)\)", notebook.cells[0].source)
     assert links, "the first cell must link the lesson"

@@ -8,12 +8,11 @@ the -rA summary) and must stay under a loose ceiling; the course's target is 30 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from notebook_run import dirty_cells, execute_timed
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
@@ -22,19 +21,9 @@ CEILING_SECONDS = 60  # loose on purpose: CI machines are shared; the target is 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_lesson_executes_without_error_in_time(path, monkeypatch, record_property):
-    # The course's matrices are small: one BLAS thread is faster, and a second one that
-    # spin-waits on a busy 2-core machine can make training 100x slower.
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
-    seconds = time.perf_counter() - start
+def test_lesson_executes_without_error_in_time(path, record_property):
+    notebook, seconds = execute_timed(path)  # raises CellExecutionError on any error
     record_property("seconds", round(seconds, 1))
-    print(f"{path.name}: executed in {seconds:.1f} s")
     errors = [out for cell in notebook.cells if cell.cell_type == "code"
               for out in cell.outputs if out.output_type == "error"]
     assert errors == []
@@ -43,7 +32,5 @@ def test_lesson_executes_without_error_in_time(path, monkeypatch, record_propert
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
 def test_lesson_is_committed_with_outputs_cleared(path):
-    notebook = nbformat.read(path, as_version=4)
-    dirty = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
-             and (cell.outputs or cell.execution_count is not None)]
+    dirty = dirty_cells(nbformat.read(path, as_version=4))
     assert dirty == [], f"{path.name}: cells {dirty} have outputs; clear them before committing"
