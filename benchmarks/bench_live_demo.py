@@ -53,7 +53,7 @@ def wait_until(predicate, timeout=10.0):
 # ---------------------------------------------------------------------- 1) and 2)
 def live_run(seconds, steps_per_second):
     """Frames a second, draw times and steps a second of the babysitting demo."""
-    from course.widgets.babysitting import babysitting_demo
+    from course.lessons.pandas_and_caviar.babysitting import babysitting_demo
 
     demo = babysitting_demo(autostart=True, steps_per_second=steps_per_second,
                             max_epochs=10**6)
@@ -85,7 +85,7 @@ def live_run(seconds, steps_per_second):
 
 def change_latency(moves):
     """Slider change -> applied in the training thread, and -> drawn in a frame."""
-    from course.widgets.babysitting import babysitting_demo
+    from course.lessons.pandas_and_caviar.babysitting import babysitting_demo
 
     demo = babysitting_demo(autostart=True, max_epochs=10**6)
     applied, drawn = [], []
@@ -110,15 +110,15 @@ def change_latency(moves):
 def other_demos():
     """(lesson, name, control, options, demo) for every non-live demo of lessons 04-05."""
     from course import batchnorm_experiments as bx
-    from course.budget_comparison import SPACE
+    from course.lessons.pandas_and_caviar.budget_comparison import SPACE
     from course.search import random_configs
     from course.search.digits_objectives import train_digits_for
     from course.search.halving import successive_halving
     from course.search.runner import process_pool
-    from course.widgets.batchnorm_statistics import momentum_demo, noise_demo
-    from course.widgets.batchnorm_training import histograms_demo, sweep_demo
-    from course.widgets.caviar import caviar_demo, run_caviar, run_pandas
-    from course.widgets.halving_rungs import halving_demo
+    from course.lessons.batch_norm.statistics import momentum_demo, noise_demo
+    from course.lessons.batch_norm.training import histograms_demo, sweep_demo
+    from course.lessons.pandas_and_caviar.caviar import caviar_demo, run_caviar, run_pandas
+    from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
 
     with process_pool(2) as pool:
         caviar = run_caviar(24, executor=pool)

@@ -6,6 +6,7 @@
     X, y = load_digits()                       # (1797, 64) in [0, 1], offline
     split = train_dev_test_split(X, y, dev_fraction=0.2, test_fraction=0.2, rng=None)
     split = digits_split(seed=0)
+    split = cached_digits_split(seed=0)        # one shared, read-only copy per process
 
 X is float32 with one example per row, y is int64. Toy sets come shuffled, with
 classes as equal in size as n_samples allows. `rng` is a numpy Generator or a seed.
@@ -20,7 +21,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course.nn.checks import check_labels, check_positive_int
+from course.rng import as_rng
+from course.validate import check_labels, check_positive_int
 
 
 class Split(NamedTuple):
@@ -32,10 +34,6 @@ class Split(NamedTuple):
     y_dev: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
-
-
-def _as_rng(rng):
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 def _check_noise(noise):
@@ -68,7 +66,7 @@ def make_spirals(n_samples=300, noise=0.2, n_classes=2, rng=None):
     """
     n_classes = check_positive_int("n_classes", n_classes)
     _check_noise(noise)
-    rng = _as_rng(rng)
+    rng = as_rng(rng)
     parts = []
     for k, size in enumerate(_class_sizes(n_samples, n_classes)):
         radius = rng.uniform(0.05, 1.0, size)
@@ -83,7 +81,7 @@ def make_moons(n_samples=300, noise=0.1, rng=None):
     Returns: X float32 (n_samples, 2), y int64 (n_samples,) in {0, 1}.
     """
     _check_noise(noise)
-    rng = _as_rng(rng)
+    rng = as_rng(rng)
     upper, lower = _class_sizes(n_samples, 2)
     t_up, t_low = rng.uniform(0, np.pi, upper), rng.uniform(0, np.pi, lower)
     parts = [
@@ -104,7 +102,7 @@ def make_circles(n_samples=300, noise=0.05, factor=0.5, rng=None):
     _check_noise(noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor (inner radius / outer) must lie in (0, 1), got {factor!r}.")
-    rng = _as_rng(rng)
+    rng = as_rng(rng)
     parts = []
     for k, (size, radius) in enumerate(zip(_class_sizes(n_samples, 2), (1.0, factor), strict=True)):
         t = rng.uniform(0, 2 * np.pi, size)
@@ -164,7 +162,7 @@ def train_dev_test_split(X, y, dev_fraction=0.2, test_fraction=0.2, rng=None):
     if n_dev + n_test >= n:
         raise ValueError(f"dev_fraction + test_fraction leave no training rows out of {n}; "
                          "make them smaller.")
-    order = _as_rng(rng).permutation(n)
+    order = as_rng(rng).permutation(n)
     train, dev, test = np.split(order, [n - n_dev - n_test, n - n_test])
     return Split(X[train], y[train], X[dev], y[dev], X[test], y[test])
 
@@ -173,3 +171,16 @@ def digits_split(seed=0):
     """The digits cut 60/20/20 into train, dev and test, shuffled by `seed`."""
     X, y = _digits_arrays()
     return train_dev_test_split(X, y, rng=seed)
+
+
+@functools.lru_cache(maxsize=4)
+def cached_digits_split(seed=0):
+    """digits_split(seed), made once per process and shared, with read-only arrays.
+
+    For code that trains many networks on the same split (objectives of a search,
+    lesson experiments): no copy per trial. Use digits_split for arrays you may change.
+    """
+    split = digits_split(seed)
+    for part in split:
+        part.flags.writeable = False
+    return split

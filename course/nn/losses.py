@@ -7,7 +7,7 @@ labels in [0, C), shape (m,). The loss is the mean over the batch, and dscores
 
 import numpy as np
 
-from course.nn.checks import check_labels
+from course.validate import check_labels
 
 # Probabilities below exp(-40), about 4e-18, are raised to it. Next to the largest
 # class's 1 that is below rounding in float32 and float64 alike, and it keeps the

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from course.nn.batchnorm import DEFAULT_BATCHNORM, BatchNormCache, BatchNormOps
-from course.nn.checks import (
+from course.validate import (
     check_choice,
     check_features,
     check_fraction,

@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from course.nn.checks import check_choice, check_fraction, check_positive
+from course.validate import check_choice, check_fraction, check_positive
 from course.nn.packed import PackedArrays
 
 FLUSH_EVERY = 100

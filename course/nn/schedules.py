@@ -8,7 +8,7 @@ training loop calls it at the start of every epoch.
 import math
 from dataclasses import dataclass
 
-from course.nn.checks import check_positive, check_positive_int
+from course.validate import check_positive, check_positive_int
 
 
 @dataclass(frozen=True)

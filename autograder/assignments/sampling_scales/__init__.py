@@ -325,6 +325,7 @@ ASSIGNMENT = Assignment(
                       _window_values),
                 Check("a single float gives one number", 1, ("scalar",), _window_scalar),
             ),
+            tripwires=("course.smoothing.effective_window",),
         ),
         Task(
             function="log_spaced_grid",

@@ -1,0 +1,1 @@
+"""Lesson package batch_norm (see course.lessons)."""

@@ -1,0 +1,1 @@
+"""Lesson package pandas_and_caviar (see course.lessons)."""

@@ -1,0 +1,1 @@
+"""Lesson package parameters_vs_hyperparameters (see course.lessons)."""

@@ -1,0 +1,1 @@
+"""Lesson package sampling_scales (see course.lessons)."""

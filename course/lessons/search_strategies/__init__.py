@@ -1,0 +1,1 @@
+"""Lesson package search_strategies (see course.lessons)."""

@@ -1,0 +1,58 @@
+"""How many threads the BLAS library behind NumPy may use: one setting for the course.
+
+Every matrix in this course is small (at most a few hundred by a few hundred). There a
+second BLAS thread brings no speed, and on a busy two-core laptop it made training
+steps 5 to 10 times slower (measured while the lessons were written). So the course
+uses `blas_threads()` threads, 1 unless the environment variable
+``COURSE_BLAS_THREADS`` says otherwise (0 leaves BLAS's own setting alone):
+
+    limit_blas_threads()          # the whole process; `import course` does this once
+    with blas_limit():            # a block of code, e.g. in a worker thread
+        ...
+
+Process-pool workers inherit the variable, so `course.search.process_pool` workers
+follow the same setting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+import numpy as np  # noqa: F401  (loads the BLAS library that the limits below apply to)
+from threadpoolctl import threadpool_limits
+
+__all__ = ["ENVIRONMENT_VARIABLE", "blas_limit", "blas_threads", "limit_blas_threads"]
+
+ENVIRONMENT_VARIABLE = "COURSE_BLAS_THREADS"
+
+
+def blas_threads() -> int:
+    """The number of BLAS threads the course uses: ``COURSE_BLAS_THREADS``, default 1."""
+    text = os.environ.get(ENVIRONMENT_VARIABLE, "1").strip()
+    try:
+        threads = int(text)
+    except ValueError:
+        threads = -1
+    if threads < 0:
+        raise ValueError(
+            f"{ENVIRONMENT_VARIABLE}={text!r} is not a whole number >= 0; set it to the number "
+            "of BLAS threads you want (1 is best for this course's small networks, 0 leaves "
+            "BLAS's own setting)."
+        )
+    return threads
+
+
+def limit_blas_threads() -> None:
+    """Limit BLAS to `blas_threads()` threads for the rest of the process."""
+    threads = blas_threads()
+    if threads > 0:
+        threadpool_limits(threads, user_api="blas")
+
+
+def blas_limit():
+    """A context manager that holds BLAS to `blas_threads()` threads inside its block."""
+    threads = blas_threads()
+    if threads == 0:
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=threads, user_api="blas")

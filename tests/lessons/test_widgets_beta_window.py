@@ -1,0 +1,55 @@
+"""Does the beta demo average the series as the recursion says, and redraw as beta moves?"""
+
+import numpy as np
+import pytest
+
+from course.lessons.sampling_scales.beta_window import (
+    beta_window_demo,
+    effective_window,
+    exponentially_weighted_average,
+    noisy_series,
+)
+
+
+def loop_average(x, beta, bias_correction):
+    v, out = 0.0, []
+    for t, value in enumerate(x, start=1):
+        v = beta * v + (1 - beta) * value
+        out.append(v / (1 - beta**t) if bias_correction else v)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.999])
+@pytest.mark.parametrize("bias_correction", [False, True])
+def test_average_matches_the_plain_recursion(beta, bias_correction):
+    x = noisy_series(200, seed=3)
+    ours = exponentially_weighted_average(x, beta, bias_correction)
+    assert np.allclose(ours, loop_average(x, beta, bias_correction))
+
+
+def test_window_is_one_over_one_minus_beta_and_the_compared_pairs_differ_as_taught():
+    assert effective_window(0.9) == pytest.approx(10)
+    assert effective_window(0.9005) - effective_window(0.9) < 0.1
+    assert effective_window(0.9995) / effective_window(0.999) == pytest.approx(2)
+    # about 63% (1 - 1/e) of the weight falls on the last 1/(1-beta) values
+    beta = 0.99
+    weights = (1 - beta) * beta ** np.arange(10_000)
+    assert weights[:100].sum() == pytest.approx(1 - np.exp(-1), abs=0.01)
+
+
+def test_beta_outside_zero_one_is_refused():
+    with pytest.raises(ValueError, match="beta"):
+        exponentially_weighted_average([1.0, 2.0], 1.0)
+
+
+def test_moving_the_slider_smooths_more_and_redraws():
+    demo = beta_window_demo(beta=0.9)
+    png, rough = demo.image.value, demo.data["average"]
+    demo.controls["one_minus_beta"].value = 0.01  # beta = 0.99
+    smooth = demo.data["average"]
+    assert demo.data["window"] == pytest.approx(100)
+    assert np.allclose(smooth, loop_average(demo.data["series"], 0.99, False))
+    # a longer window gives a smoother line: smaller day-to-day changes
+    assert np.abs(np.diff(smooth)).mean() < 0.3 * np.abs(np.diff(rough)).mean()
+    assert demo.image.value != png
+    assert "100.0" in demo.status.value

@@ -1,0 +1,97 @@
+"""Does the shared FigureImage helper draw what the figure holds, from any thread, throttled?"""
+
+import io
+import threading
+
+import numpy as np
+from PIL import Image
+
+from course.demos.canvas import FigureImage, figure_to_png
+
+
+def decode(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def make_canvas(**kwargs):
+    canvas = FigureImage(figsize=(2, 1.5), dpi=50, **kwargs)
+    ax = canvas.figure.add_subplot()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    (line,) = ax.plot([0, 1], [0, 0], lw=3, color="red")
+    return canvas, line
+
+
+def test_refresh_shows_the_figure_pixels_and_changes_with_the_artists():
+    canvas, line = make_canvas()
+    assert canvas.png == b""
+    assert canvas.refresh()
+    first = decode(canvas.png)
+    assert first.shape == (75, 100, 3)  # figsize * dpi, height first
+    # The red line is drawn: some pixels are strongly red.
+    red = (first[..., 0] > 200) & (first[..., 1] < 80) & (first[..., 2] < 80)
+    assert red.sum() > 20
+    with canvas.lock:
+        line.set_data([0, 1], [1, 1])
+    canvas.refresh()
+    second = decode(canvas.png)
+    assert not np.array_equal(first, second)
+    # Same pixels as an independent draw of the same figure.
+    assert np.array_equal(second, decode(figure_to_png(canvas.figure)))
+
+
+def test_throttled_refreshes_merge_and_the_last_state_wins():
+    canvas, line = make_canvas(min_interval=0.2)
+    assert canvas.refresh()  # the first draws at once
+    for k in range(10):
+        with canvas.lock:
+            line.set_data([0, 1], [k / 10, k / 10])
+        assert not canvas.refresh()  # all within 0.2 s: merged into one trailing draw
+    canvas.flush()
+    assert canvas.render_count == 2
+    assert np.array_equal(decode(canvas.png), decode(figure_to_png(canvas.figure)))
+    assert canvas.refresh(force=True)
+    assert canvas.render_count == 3
+
+
+def test_refreshes_from_several_threads_never_fail():
+    canvas, line = make_canvas()
+    errors = []
+
+    def worker(seed):
+        rng = np.random.default_rng(seed)
+        try:
+            for _ in range(5):
+                with canvas.lock:
+                    line.set_data([0, 1], rng.random(2))
+                canvas.refresh()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert canvas.render_count == 15
+    assert decode(canvas.png).shape == (75, 100, 3)
+
+
+def test_blitted_refresh_matches_a_full_draw():
+    canvas, line = make_canvas()
+    text = canvas.figure.axes[0].text(0.1, 0.5, "start")
+    canvas.animate(line, text)
+    canvas.refresh()  # full draw, caches the background
+    with canvas.lock:
+        line.set_data([0, 1], [0.8, 0.2])
+        text.set_text("moved")
+    canvas.refresh()  # background + the two artists
+    blitted = decode(canvas.png)
+    for artist in (line, text):
+        artist.set_animated(False)
+    full = decode(figure_to_png(canvas.figure))
+    # same picture up to antialiasing where the line crosses other artists
+    assert np.mean(np.abs(blitted.astype(int) - full.astype(int)) > 40) < 0.002
+    # and the old line position is gone (no trail left from the first frame)
+    assert np.array_equal(blitted[-15:-10, 30:70], full[-15:-10, 30:70])
