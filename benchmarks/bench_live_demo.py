@@ -110,15 +110,15 @@ def change_latency(moves):
 def other_demos():
     """(lesson, name, control, options, demo) for every non-live demo of lessons 04-05."""
     from course import batchnorm_experiments as bx
+    from course.lessons.batch_norm.statistics import momentum_demo, noise_demo
+    from course.lessons.batch_norm.training import histograms_demo, sweep_demo
     from course.lessons.pandas_and_caviar.budget_comparison import SPACE
+    from course.lessons.pandas_and_caviar.caviar import caviar_demo, run_caviar, run_pandas
+    from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
     from course.search import random_configs
     from course.search.digits_objectives import train_digits_for
     from course.search.halving import successive_halving
     from course.search.runner import process_pool
-    from course.lessons.batch_norm.statistics import momentum_demo, noise_demo
-    from course.lessons.batch_norm.training import histograms_demo, sweep_demo
-    from course.lessons.pandas_and_caviar.caviar import caviar_demo, run_caviar, run_pandas
-    from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
 
     with process_pool(2) as pool:
         caviar = run_caviar(24, executor=pool)

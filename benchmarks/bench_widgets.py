@@ -84,12 +84,12 @@ def cycle(name, values, n):
 
 
 def run(n):
-    from course.lessons.sampling_scales.beta_window import beta_window_demo
-    from course.lessons.search_strategies.coarse_to_fine_zoom import coarse_to_fine_demo
-    from course.lessons.search_strategies.digits_tuning import digits_tuning_demo
     from course.lessons.parameters_vs_hyperparameters.learning_rate import learning_rate_demo
     from course.lessons.parameters_vs_hyperparameters.network_shape import network_shape_demo
+    from course.lessons.sampling_scales.beta_window import beta_window_demo
     from course.lessons.sampling_scales.sampling_scale import sampling_scale_demo
+    from course.lessons.search_strategies.coarse_to_fine_zoom import coarse_to_fine_demo
+    from course.lessons.search_strategies.digits_tuning import digits_tuning_demo
     from course.lessons.search_strategies.grid_vs_random import search_strategies_demo
 
     rows = []

@@ -23,6 +23,9 @@ import math
 import numpy as np
 
 from course.nn.batchnorm import DEFAULT_BATCHNORM, BatchNormCache, BatchNormOps
+from course.nn.layers import ACTIVATIONS, dense_backward, dense_forward, sum_rows
+from course.nn.losses import softmax_cross_entropy_unchecked
+from course.nn.packed import PackedArrays
 from course.validate import (
     check_choice,
     check_features,
@@ -31,9 +34,6 @@ from course.validate import (
     check_positive,
     check_positive_int,
 )
-from course.nn.layers import ACTIVATIONS, dense_backward, dense_forward, sum_rows
-from course.nn.losses import softmax_cross_entropy_unchecked
-from course.nn.packed import PackedArrays
 
 
 def _as_rng(rng):

@@ -27,8 +27,8 @@ import math
 
 import numpy as np
 
-from course.validate import check_choice, check_fraction, check_positive
 from course.nn.packed import PackedArrays
+from course.validate import check_choice, check_fraction, check_positive
 
 FLUSH_EVERY = 100
 

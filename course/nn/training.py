@@ -34,10 +34,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course.validate import check_choice, check_features, check_labels, check_positive_int
 from course.nn.model import FullyConnectedNet, _as_rng
 from course.nn.optim import OPTIMIZERS, make_optimizer
 from course.nn.schedules import InverseTimeDecay
+from course.validate import check_choice, check_features, check_labels, check_positive_int
 
 
 class TrainingDiverged(RuntimeError):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.lessons.pandas_and_caviar.babysitter import PandaRule, babysit, babysit_digits
 from course.data import digits_split
+from course.lessons.pandas_and_caviar.babysitter import PandaRule, babysit, babysit_digits
 from course.nn import train_from_config
 
 DIGITS = digits_split(seed=0)

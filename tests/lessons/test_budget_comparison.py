@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from course.lessons.pandas_and_caviar.budget_comparison import METHODS, SPACE, compare_methods, halving_size, summarize
+from course.lessons.pandas_and_caviar.budget_comparison import (
+    METHODS,
+    SPACE,
+    compare_methods,
+    halving_size,
+    summarize,
+)
 from course.search.halving import successive_halving
 from course.search.toy_objectives import simulated_training
 

@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 
+from course.demos.live_training import LiveTraining
 from course.lessons.pandas_and_caviar.babysitting import (
     babysitting_demo,
     boundary_grid,
@@ -18,7 +19,6 @@ from course.lessons.pandas_and_caviar.babysitting import (
     smooth,
     spiral_split,
 )
-from course.demos.live_training import LiveTraining
 
 THREAD_NAME = "course-live-training"
 

@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
+from course.lessons.pandas_and_caviar.caviar import caviar_demo, expected_best, run_caviar
+from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
 from course.search.halving import successive_halving
 from course.search.results import Trial, TrialTable
 from course.search.toy_objectives import simulated_training
-from course.lessons.pandas_and_caviar.caviar import caviar_demo, expected_best, run_caviar
-from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
 
 
 def fake_table(scores):

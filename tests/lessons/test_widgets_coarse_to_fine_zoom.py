@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
-from course.lessons.search_strategies.coarse_to_fine_zoom import coarse_to_fine_demo, run_zoom, zoom_objective
+from course.lessons.search_strategies.coarse_to_fine_zoom import (
+    coarse_to_fine_demo,
+    run_zoom,
+    zoom_objective,
+)
 
 
 def area(region):

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from course.search import trial_seeds
 from course.lessons.search_strategies.digits_tuning import (
     digits_tuning_demo,
     run_trial,
     stream_trials,
     tuning_configs,
 )
+from course.search import trial_seeds
 
 
 def test_grid_tries_few_learning_rates_random_tries_many():

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 from course.data import make_moons
-from course.nn import FullyConnectedNet
 from course.lessons.parameters_vs_hyperparameters.learning_rate import (
     classify_run,
     learning_rate_demo,
     train_with_learning_rate,
 )
+from course.nn import FullyConnectedNet
 
 
 def test_costs_match_plain_batch_gradient_descent_written_out():

@@ -3,13 +3,13 @@
 import numpy as np
 import pytest
 
-from course.nn import FullyConnectedNet
 from course.lessons.parameters_vs_hyperparameters.network_shape import (
     network_shape_demo,
     parameter_table,
     shape_snapshots,
     train_shape,
 )
+from course.nn import FullyConnectedNet
 
 
 @pytest.mark.parametrize("hidden_dims", [(1,), (8,), (16, 16), (32, 5, 7, 2)])

@@ -25,9 +25,9 @@ from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullL
 from scipy.signal import lfilter
 
 from course.data import make_spirals, train_dev_test_split
-from course.nn import FullyConnectedNet, Momentum, Trainer
 from course.demos.canvas import FigureImage
 from course.demos.live_training import LiveTraining
+from course.nn import FullyConnectedNet, Momentum, Trainer
 
 __all__ = ["babysitting_demo", "BabysittingDemo", "BabysittingPlot", "make_trainer",
            "boundary_grid", "class_probability", "smooth", "frame_data", "spiral_split"]

@@ -24,12 +24,12 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator
 
+from course.demos.panels import panel_demo
 from course.lessons.pandas_and_caviar.babysitter import babysit_digits
 from course.lessons.pandas_and_caviar.budget_comparison import SPACE
 from course.search import random_configs
 from course.search.digits_objectives import train_digits
 from course.search.runner import run_trials
-from course.demos.panels import panel_demo
 
 __all__ = ["run_caviar", "run_pandas", "expected_best", "caviar_data", "CaviarPlot",
            "caviar_demo"]

@@ -15,10 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from course.data import make_moons
-from course.nn import SGD, FullyConnectedNet, Trainer
-
 from course.demos.canvas import FigureImage
 from course.demos.demo_box import DemoBox
+from course.nn import SGD, FullyConnectedNet, Trainer
 
 ITERATIONS = 100
 REGIME_COLORS = {

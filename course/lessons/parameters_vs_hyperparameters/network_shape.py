@@ -20,11 +20,10 @@ import functools
 import numpy as np
 
 from course.data import make_spirals
-from course.nn import Adam, FullyConnectedNet, Trainer
-
 from course.demos.background import LatestJob
 from course.demos.canvas import FigureImage
 from course.demos.demo_box import DemoBox
+from course.nn import Adam, FullyConnectedNet, Trainer
 
 EPOCHS = 150
 CHECKPOINTS = (10, 40, 80, EPOCHS)  # epochs at which the picture is refreshed

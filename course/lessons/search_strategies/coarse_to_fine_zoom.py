@@ -15,10 +15,9 @@ import functools
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from course.search import Uniform, coarse_to_fine
-
 from course.demos.canvas import FigureImage
 from course.demos.demo_box import DemoBox
+from course.search import Uniform, coarse_to_fine
 
 ROUNDS = 4
 SPACE = {"x": Uniform(0.0, 1.0), "y": Uniform(0.0, 1.0)}

@@ -16,12 +16,11 @@ import math
 
 import numpy as np
 
-from course.search import IntUniform, LogUniform, grid_configs, random_configs, trial_seeds
-from course.search.digits_objectives import train_digits
-
 from course.demos.background import LatestJob
 from course.demos.canvas import FigureImage
 from course.demos.demo_box import DemoBox
+from course.search import IntUniform, LogUniform, grid_configs, random_configs, trial_seeds
+from course.search.digits_objectives import train_digits
 
 SPACE = {"learning_rate": LogUniform(1e-4, 1.0), "hidden_units": IntUniform(8, 128, log=True)}
 NUM_EPOCHS = 5

@@ -16,10 +16,9 @@ import math
 
 import numpy as np
 
-from course.search import Uniform, grid_configs, quasi_random_configs, random_configs
-
 from course.demos.canvas import FigureImage
 from course.demos.demo_box import DemoBox
+from course.search import Uniform, grid_configs, quasi_random_configs, random_configs
 
 STRATEGIES = ("grid", "random", "quasi-random")
 PEAK_X, WIDTH_X = 0.62, 0.06  # the important axis: a narrow peak between grid lines
