@@ -248,6 +248,46 @@ class FullyConnectedNet:
         out += p[f"b{L}"]
         return out
 
+    def probabilities(self, X):
+        """Softmax class probabilities (m, num_classes), float64, in eval mode."""
+        scores = self.scores(X).astype(np.float64)
+        scores -= scores.max(axis=1, keepdims=True)
+        p = np.exp(scores)
+        p /= p.sum(axis=1, keepdims=True)
+        return p
+
+    def layer_inputs(self, X, statistics="running"):
+        """Forward X, returning (scores, [z of each hidden layer]) without changing anything.
+
+        z is what the activation of hidden layer l receives: x @ W + b, or with batch
+        norm the normalized, scaled and shifted x @ W. statistics: "running" normalizes
+        with the running averages (eval mode, as `scores` does); "batch" with the mean
+        and variance of X itself, as training does, but the running averages are left
+        as they are. Without batch norm both give the same.
+        """
+        if statistics not in ("running", "batch"):
+            raise ValueError(f"statistics must be 'running' or 'batch', got {statistics!r}.")
+        X = self._input(X)
+        act_forward, _ = ACTIVATIONS[self.activation]
+        p, bn, h, zs = self.params, self.batchnorm, X, []
+        for l in range(1, self.num_layers):
+            if not self.use_batchnorm:
+                z = h @ p[f"W{l}"] + p[f"b{l}"]
+            elif statistics == "batch":
+                z, _ = bn.forward(h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"], self.bn_eps)
+            else:
+                z = bn.inference(h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"],
+                                 self.bn_running[f"mean{l}"], self.bn_running[f"var{l}"],
+                                 self.bn_eps)
+            zs.append(z)
+            h, _ = act_forward(z)
+        L = self.num_layers
+        return h @ p[f"W{L}"] + p[f"b{L}"], zs
+
+    def parameter_table(self):
+        """[(name, shape, count)] for every parameter (W, b, gamma, beta), in layer order."""
+        return [(name, tuple(shape), math.prod(shape)) for name, shape in self.params.layout]
+
     def predict(self, X):
         """Predicted class (m,) int64 for each row of X, in eval mode."""
         return self.scores(X).argmax(axis=1)
