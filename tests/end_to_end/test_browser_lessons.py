@@ -33,24 +33,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LESSONS = sorted((ROOT / "lessons").glob("*.ipynb"))
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 IDLE_TEXT = "Python 3 (ipykernel) | Idle"
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = shutil.which("chromium")
-    if path is None:
-        message = "chromium is not installed (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI must have it")
-        pytest.skip(message)
-    return path
 
 
 def free_port():
@@ -128,12 +113,13 @@ def code_cells_done_js():
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_run_all_then_a_slider_changes_the_picture(lesson, chromium, lab, tmp_path):
+def test_run_all_then_a_slider_changes_the_picture(lesson, chromium, chromium_flags, lab,
+                                                   tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     base, token, _ = lab
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium, args=chromium_flags)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{base}/lab/tree/{lesson.name}?reset&token={token}")
