@@ -2,15 +2,16 @@
 
     python benchmarks/bench_widgets.py [--moves 40]
 
-Each demo is built once, then a control is moved `--moves` times the way a test does
-(`demo.controls[name].value = v`), with a 0.15 s pause between moves as a person would
-leave. Two kinds of demos:
+Each demo (a `course.demos.view.DemoView`) is built once, then a control is moved
+`--moves` times the way a test does (`view.controls[name].value = v`), with a 0.15 s
+pause between moves as a person would leave. Two kinds of demos:
 
 - synchronous ones compute and render inside the change handler: the latency is the
-  time the assignment takes, i.e. until the new PNG is in the Image widget;
+  time until `view.wait()` returns after the assignment, i.e. until the new PNG is in
+  the Image widget;
 - background ones (they train in a thread and stream): the latency is the time until
-  the first new picture appears (`canvas.render_count` grows), and "done" is the time
-  until the whole run has finished and been drawn.
+  the first new picture appears (`view.canvas.render_count` grows), and "done" is the
+  time until `view.wait()` returns: the whole run has finished and been drawn.
 
 Targets (issue 4): p95 < 100 ms per control change for demos that train on 2-D data or
 only sample; first visible update < 300 ms for demos that train on the digits. Shapes
@@ -32,29 +33,30 @@ from readme_section import cpu_model, load_average, write_section
 PAUSE = 0.15
 
 
-def sync_latencies(demo, moves):
-    """Seconds each `.value = v` took, for (name, value) in moves."""
+def sync_latencies(view, moves):
+    """Seconds from each `.value = v` to the new picture, for (name, value) in moves."""
     out = []
     for name, value in moves:
         time.sleep(PAUSE)
         start = time.perf_counter()
-        demo.controls[name].value = value
+        view.controls[name].value = value
+        view.wait()
         out.append(time.perf_counter() - start)
     return out
 
 
-def streamed_latencies(demo, moves):
+def streamed_latencies(view, moves):
     """(first picture, done) seconds for each move of a background demo."""
     first, done = [], []
     for name, value in moves:
         time.sleep(PAUSE)
-        count = demo.canvas.render_count
+        count = view.canvas.render_count
         start = time.perf_counter()
-        demo.controls[name].value = value
-        while demo.canvas.render_count == count:
+        view.controls[name].value = value
+        while view.canvas.render_count == count:
             time.sleep(0.0005)
         first.append(time.perf_counter() - start)
-        demo.wait()
+        view.wait()
         done.append(time.perf_counter() - start)
     return first, done
 
@@ -84,13 +86,16 @@ def cycle(name, values, n):
 
 
 def run(n):
-    from course.lessons.parameters_vs_hyperparameters.learning_rate import learning_rate_demo
-    from course.lessons.parameters_vs_hyperparameters.network_shape import network_shape_demo
-    from course.lessons.sampling_scales.beta_window import beta_window_demo
-    from course.lessons.sampling_scales.sampling_scale import sampling_scale_demo
-    from course.lessons.search_strategies.coarse_to_fine_zoom import coarse_to_fine_demo
-    from course.lessons.search_strategies.digits_tuning import digits_tuning_demo
-    from course.lessons.search_strategies.grid_vs_random import search_strategies_demo
+    from course.lessons.parameters_vs_hyperparameters import (
+        learning_rate_demo,
+        network_shape_demo,
+    )
+    from course.lessons.sampling_scales import beta_window_demo, sampling_scale_demo
+    from course.lessons.search_strategies import (
+        coarse_to_fine_demo,
+        digits_tuning_demo,
+        search_strategies_demo,
+    )
 
     rows = []
 
@@ -102,47 +107,47 @@ def run(n):
                      "" if target is None else f"< {target}", verdict))
         print(f"{demo_name:28} {moved:22} {kind:14} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
 
-    demo = learning_rate_demo()
+    view = learning_rate_demo()
     rates = [0.001, 0.003, 0.01, 0.05, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0]
     add("01", "learning-rate explorer", "learning_rate", "retrain + draw",
-        sync_latencies(demo, cycle("learning_rate", rates, n)), 100)
+        sync_latencies(view, cycle("learning_rate", rates, n)), 100)
 
-    demo = network_shape_demo()
-    demo.wait()
-    first, done = streamed_latencies(demo, shape_walk(n))
+    view = network_shape_demo()
+    view.wait()
+    first, done = streamed_latencies(view, shape_walk(n))
     add("01", "network-shape explorer", "layers, units, activation", "first picture", first,
         100)
     add("01", "network-shape explorer", "layers, units, activation", "training done", done,
         None)
 
-    demo = search_strategies_demo()
+    view = search_strategies_demo()
     moves = cycle("budget", [25, 26, 36, 49, 16, 100], n // 2) + cycle(
         "weight", [0.0, 0.3, 0.6, 1.0, 0.1], n - n // 2)
     add("02", "grid vs random vs quasi", "budget, weight", "compute + draw",
-        sync_latencies(demo, moves), 100)
+        sync_latencies(view, moves), 100)
 
-    demo = coarse_to_fine_demo()
+    view = coarse_to_fine_demo()
     moves = cycle("round", [2, 3, 4, 1], n // 2) + cycle(
         "n_per_round", [8, 12, 16, 20, 24, 30, 36, 40], n - n // 2)
     add("02", "coarse-to-fine zoom", "round, n_per_round", "search + draw",
-        sync_latencies(demo, moves), 100)
+        sync_latencies(view, moves), 100)
 
-    demo = digits_tuning_demo(n_trials=9)
-    demo.wait()
+    view = digits_tuning_demo(n_trials=9)
+    view.wait()
     moves = cycle("seed", list(range(1, 21)), n)
-    first, done = streamed_latencies(demo, moves)
+    first, done = streamed_latencies(view, moves)
     add("02", "digits search (9 trials)", "seed", "first picture", first, 300)
     add("02", "digits search (9 trials)", "seed", "search done", done, None)
 
-    demo = sampling_scale_demo()
+    view = sampling_scale_demo()
     moves = cycle("low", [1e-5, 1e-4, 1e-3, 1e-6], n // 2) + cycle(
         "n_trials", [100, 500, 1000, 2000, 200], n - n // 2)
     add("03", "linear vs log sampling", "low, n_trials", "sample + draw",
-        sync_latencies(demo, moves), 100)
+        sync_latencies(view, moves), 100)
 
-    demo = beta_window_demo()
+    view = beta_window_demo()
     add("03", "beta's averaging window", "one_minus_beta", "average + draw",
-        sync_latencies(demo, cycle("one_minus_beta", [0.1, 0.01, 0.001, 0.0005, 0.3], n)),
+        sync_latencies(view, cycle("one_minus_beta", [0.1, 0.01, 0.001, 0.0005, 0.3], n)),
         100)
     return rows
 
