@@ -3,12 +3,8 @@
 import numpy as np
 import pytest
 
-from course.lessons.sampling_scales.beta_window import (
-    beta_window_demo,
-    effective_window,
-    exponentially_weighted_average,
-    noisy_series,
-)
+from course.lessons.sampling_scales import beta_window_data, beta_window_demo, noisy_series
+from course.smoothing import effective_window, exponentially_weighted_average
 
 
 def loop_average(x, beta, bias_correction):
@@ -22,7 +18,7 @@ def loop_average(x, beta, bias_correction):
 @pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.999])
 @pytest.mark.parametrize("bias_correction", [False, True])
 def test_average_matches_the_plain_recursion(beta, bias_correction):
-    x = noisy_series(200, seed=3)
+    x = noisy_series(200, rng=3)
     ours = exponentially_weighted_average(x, beta, bias_correction)
     assert np.allclose(ours, loop_average(x, beta, bias_correction))
 
@@ -35,6 +31,13 @@ def test_window_is_one_over_one_minus_beta_and_the_compared_pairs_differ_as_taug
     beta = 0.99
     weights = (1 - beta) * beta ** np.arange(10_000)
     assert weights[:100].sum() == pytest.approx(1 - np.exp(-1), abs=0.01)
+
+
+def test_the_lessons_data_average_the_series_it_is_given():
+    x = noisy_series(50, rng=1)
+    data = beta_window_data(0.8, True, x)
+    assert data["window"] == pytest.approx(5)
+    assert np.allclose(data["average"], loop_average(x, 0.8, True))
 
 
 def test_beta_outside_zero_one_is_refused():
@@ -53,3 +56,7 @@ def test_moving_the_slider_smooths_more_and_redraws():
     assert np.abs(np.diff(smooth)).mean() < 0.3 * np.abs(np.diff(rough)).mean()
     assert demo.image.value != png
     assert "100.0" in demo.status.value
+    # without bias correction v_1 = (1 - beta) x_1; with it the first average is x_1
+    assert demo.data["average"][0] == pytest.approx(0.01 * demo.data["series"][0])
+    demo.controls["bias_correction"].value = True
+    assert demo.data["average"][0] == pytest.approx(demo.data["series"][0])

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from course.lessons.sampling_scales.sampling_scale import (
+from course.lessons.sampling_scales import (
     decade_edges,
+    decade_shares,
     expected_shares,
-    sample_log_uniform,
-    sample_uniform,
+    sampling_histograms,
     sampling_scale_demo,
 )
 
@@ -26,21 +26,37 @@ def test_uniform_sampling_puts_90_percent_of_the_unit_range_in_the_top_decade():
 
 
 @pytest.mark.parametrize("low, high", [(1e-4, 1.0), (1e-6, 10.0), (0.05, 0.7)])
-def test_samplers_follow_their_distributions(low, high):
-    """Kolmogorov-Smirnov at alpha = 1e-3: false failure rate 0.1% per check."""
-    x = sample_uniform(low, high, 4000, rng=1)
+def test_each_column_follows_its_law(low, high):
+    """Are the "uniform" trials uniform in value and the "log_uniform" ones in log10?
+
+    Kolmogorov-Smirnov at alpha = 1e-3: false failure rate 0.1% per check."""
+    data = sampling_histograms(low, high, 4000, rng=1)
+    x, y = data["uniform"], data["log_uniform"]
     assert stats.kstest(x, stats.uniform(low, high - low).cdf).pvalue > 1e-3
-    y = sample_log_uniform(low, high, 4000, rng=2)
     assert y.min() >= low and y.max() <= high
     log_law = stats.uniform(np.log10(low), np.log10(high / low))
     assert stats.kstest(np.log10(y), log_law.cdf).pvalue > 1e-3
-    # and log-uniform samples are not uniform in value
+    # and the two columns are not the same law swapped
     assert stats.kstest(y, stats.uniform(low, high - low).cdf).pvalue < 1e-3
 
 
-def test_samplers_refuse_an_empty_or_negative_range():
+def test_same_seed_same_trials_and_a_generator_is_used_as_given():
+    a, b = sampling_histograms(1e-4, 1.0, 50, rng=7), sampling_histograms(1e-4, 1.0, 50, rng=7)
+    assert np.array_equal(a["log_uniform"], b["log_uniform"])
+    rng = np.random.default_rng(7)
+    first, second = (sampling_histograms(1e-4, 1.0, 50, rng=rng) for _ in range(2))
+    assert not np.array_equal(first["uniform"], second["uniform"])
+
+
+def test_decade_shares_count_whole_decades():
+    samples = np.array([2e-3, 5e-3, 0.05, 0.5, 0.7, 0.9, 1e-7])
+    shares = decade_shares(samples, -7, -1)  # decades 1e-7 .. 1e-2, 0.5 etc. fall outside
+    assert np.allclose(shares * len(samples), [1, 0, 0, 0, 2, 1])
+
+
+def test_an_empty_or_negative_range_is_refused():
     with pytest.raises(ValueError, match="low < high"):
-        sample_log_uniform(1.0, 0.1, 5)
+        sampling_histograms(1.0, 0.1, 5)
     with pytest.raises(ValueError, match="0 < low"):
         decade_edges(0.0, 1.0)
 
@@ -57,6 +73,9 @@ def test_moving_a_slider_recounts_and_redraws():
     counts = [((shown >= a) & (shown < b)).sum() for a, b in zip(edges, edges[1:], strict=False)]
     assert list(after["log_counts"]) == counts
     assert after["uniform_counts"][-1] > 850  # ~90% land in [0.1, 1]
+    # the bars show the same trials per whole decade: 1e-7..1e-6 is empty, 1e-1..1 is top
+    assert after["log_shares"][0] == 0
+    assert after["log_shares"][6] == pytest.approx(after["log_counts"][-1] / 1000)
     assert demo.image.value != before_png
     assert "%" in demo.status.value
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course.data import make_moons
-from course.lessons.parameters_vs_hyperparameters.learning_rate import (
+from course.lessons.parameters_vs_hyperparameters import (
     classify_run,
     learning_rate_demo,
     train_with_learning_rate,
@@ -64,7 +64,7 @@ def test_moving_the_slider_retrains_and_redraws():
     assert demo.data["diverged"]
     assert "Diverged" in demo.status.value
     # the sweep is the same computation as single runs
-    rates, finals = demo.sweep["learning_rates"], demo.sweep["final_costs"]
+    rates, finals = demo.data["sweep"]["learning_rates"], demo.data["sweep"]["final_costs"]
     k = 8
     assert finals[k] == pytest.approx(train_with_learning_rate(rates[k])["costs"][-1])
     assert np.isnan(finals[-1])

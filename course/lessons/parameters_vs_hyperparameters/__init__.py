@@ -1,1 +1,51 @@
-"""Lesson package parameters_vs_hyperparameters (see course.lessons)."""
+"""Lesson 01, parameters vs hyperparameters (lessons/01_parameters_vs_hyperparameters.ipynb).
+
+What the lesson computes (no screen code) and the demo that shows each:
+
+    shape_training            a network of hidden_layers x hidden_units trained on the
+                              spirals, with its decision boundary and parameter table
+                              (the network's own) at checkpoint epochs: shape_snapshots,
+                              train_shape, spiral_data
+    shape_training_demo       network_shape_demo(): sliders for the shape, the boundary
+                              forming as it trains, the parameters it learns
+    learning_rate_runs        batch gradient descent on the two moons at one learning
+                              rate, and the name of what its cost curve did:
+                              train_with_learning_rate, classify_run, learning_rate_sweep,
+                              moons_data
+    learning_rate_runs_demo   learning_rate_demo(): a log slider, the cost curve, the sweep
+
+Each demo returns a `course.demos.view.DemoView` (compute -> Plot -> view). The notebook
+and the playground import from here:
+
+    from course.lessons.parameters_vs_hyperparameters import learning_rate_demo
+"""
+
+from course.lessons.parameters_vs_hyperparameters.learning_rate_runs import (
+    classify_run,
+    learning_rate_sweep,
+    moons_data,
+    train_with_learning_rate,
+)
+from course.lessons.parameters_vs_hyperparameters.learning_rate_runs_demo import (
+    learning_rate_demo,
+)
+from course.lessons.parameters_vs_hyperparameters.shape_training import (
+    shape_snapshots,
+    spiral_data,
+    train_shape,
+)
+from course.lessons.parameters_vs_hyperparameters.shape_training_demo import (
+    network_shape_demo,
+)
+
+__all__ = [
+    "classify_run",
+    "learning_rate_demo",
+    "learning_rate_sweep",
+    "moons_data",
+    "network_shape_demo",
+    "shape_snapshots",
+    "spiral_data",
+    "train_shape",
+    "train_with_learning_rate",
+]
