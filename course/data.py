@@ -15,14 +15,13 @@ classes as equal in size as n_samples allows. `rng` is a numpy Generator or a se
 import functools
 import gzip
 import importlib.util
-import math
 import os
 from typing import NamedTuple
 
 import numpy as np
 
 from course.rng import as_rng
-from course.validate import check_labels, check_positive_int
+from course.validate import check_fraction, check_labels, check_number, check_positive_int
 
 
 class Split(NamedTuple):
@@ -36,16 +35,12 @@ class Split(NamedTuple):
     y_test: np.ndarray
 
 
-def _check_noise(noise):
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}.")
-
-
 def _class_sizes(n_samples, n_classes):
     """Split n_samples into n_classes sizes that differ by at most one."""
-    n_samples = check_positive_int("n_samples", n_samples)
+    n_samples = check_positive_int("n_samples", n_samples, example=300)
     if n_samples < n_classes:
-        raise ValueError(f"n_samples={n_samples} is fewer than the {n_classes} classes.")
+        raise ValueError(f"n_samples={n_samples} is fewer than the {n_classes} classes; pass "
+                         f"n_samples >= {n_classes}.")
     base, extra = divmod(n_samples, n_classes)
     return [base + (k < extra) for k in range(n_classes)]
 
@@ -64,8 +59,8 @@ def make_spirals(n_samples=300, noise=0.2, n_classes=2, rng=None):
     the standard deviation of the Gaussian jitter added to its angle, in radians.
     Returns: X float32 (n_samples, 2), y int64 (n_samples,).
     """
-    n_classes = check_positive_int("n_classes", n_classes)
-    _check_noise(noise)
+    n_classes = check_positive_int("n_classes", n_classes, example=2)
+    noise = check_number("noise", noise, at_least=0, example=0.2)
     rng = as_rng(rng)
     parts = []
     for k, size in enumerate(_class_sizes(n_samples, n_classes)):
@@ -80,7 +75,7 @@ def make_moons(n_samples=300, noise=0.1, rng=None):
 
     Returns: X float32 (n_samples, 2), y int64 (n_samples,) in {0, 1}.
     """
-    _check_noise(noise)
+    noise = check_number("noise", noise, at_least=0, example=0.1)
     rng = as_rng(rng)
     upper, lower = _class_sizes(n_samples, 2)
     t_up, t_low = rng.uniform(0, np.pi, upper), rng.uniform(0, np.pi, lower)
@@ -99,9 +94,8 @@ def make_circles(n_samples=300, noise=0.05, factor=0.5, rng=None):
     noise is the std of Gaussian noise on each coordinate.
     Returns: X float32 (n_samples, 2), y int64 (n_samples,) in {0, 1}.
     """
-    _check_noise(noise)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor (inner radius / outer) must lie in (0, 1), got {factor!r}.")
+    noise = check_number("noise", noise, at_least=0, example=0.05)
+    factor = check_number("factor", factor, above=0, below=1, example=0.5)
     rng = as_rng(rng)
     parts = []
     for k, (size, radius) in enumerate(zip(_class_sizes(n_samples, 2), (1.0, factor), strict=True)):
@@ -152,16 +146,16 @@ def train_dev_test_split(X, y, dev_fraction=0.2, test_fraction=0.2, rng=None):
     """
     X = np.asarray(X)
     if X.ndim != 2:
-        raise ValueError(f"X must have shape (n, features), got {X.shape}.")
+        raise ValueError(f"X must have shape (n, features) with one example per row, got shape "
+                         f"{X.shape}; reshape it, e.g. X.reshape(len(X), -1).")
     y = check_labels(y, X.shape[0], np.iinfo(np.int64).max)
-    for name, fraction in (("dev_fraction", dev_fraction), ("test_fraction", test_fraction)):
-        if not 0 <= fraction < 1:
-            raise ValueError(f"{name} must lie in [0, 1), got {fraction!r}.")
+    dev_fraction = check_fraction("dev_fraction", dev_fraction, example=0.2)
+    test_fraction = check_fraction("test_fraction", test_fraction, example=0.2)
     n = len(y)
     n_dev, n_test = round(dev_fraction * n), round(test_fraction * n)
     if n_dev + n_test >= n:
-        raise ValueError(f"dev_fraction + test_fraction leave no training rows out of {n}; "
-                         "make them smaller.")
+        raise ValueError(f"dev_fraction={dev_fraction} and test_fraction={test_fraction} leave "
+                         f"no training rows out of {n}; make them smaller.")
     order = as_rng(rng).permutation(n)
     train, dev, test = np.split(order, [n - n_dev - n_test, n - n_test])
     return Split(X[train], y[train], X[dev], y[dev], X[test], y[test])
@@ -173,13 +167,18 @@ def digits_split(seed=0):
     return train_dev_test_split(X, y, rng=seed)
 
 
-@functools.lru_cache(maxsize=4)
 def cached_digits_split(seed=0):
     """digits_split(seed), made once per process and shared, with read-only arrays.
 
     For code that trains many networks on the same split (objectives of a search,
     lesson experiments): no copy per trial. Use digits_split for arrays you may change.
     """
+    return _cached_digits_split(seed)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_digits_split(seed):
+    # Called with one positional argument, so seed=0 and 0 find the same entry.
     split = digits_split(seed)
     for part in split:
         part.flags.writeable = False

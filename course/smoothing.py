@@ -14,23 +14,18 @@ from __future__ import annotations
 import numpy as np
 from scipy.signal import lfilter
 
+from course.validate import check_array, check_fraction
+
 __all__ = ["effective_window", "exponentially_weighted_average"]
-
-
-def _check_beta(beta):
-    beta = float(beta)
-    if not 0.0 <= beta < 1.0:
-        raise ValueError(f"beta must lie in [0, 1), got {beta!r}; 0.9 averages about the last "
-                         "10 values.")
-    return beta
 
 
 def exponentially_weighted_average(x, beta, bias_correction=False):
     """v_1..v_n of the recursion above for the values x (shape (n,)); returns float64 (n,)."""
     x = np.asarray(x, dtype=float)
     if x.ndim != 1:
-        raise ValueError(f"x must be a 1-D series of values, got shape {x.shape}.")
-    beta = _check_beta(beta)
+        raise ValueError(f"x must be a 1-D series of values, got shape {x.shape}; pass one value "
+                         "per step, e.g. np.ravel(x).")
+    beta = check_fraction("beta", beta)
     # v_t = beta * v_{t-1} + (1 - beta) * x_t is a first-order linear filter.
     average = lfilter([1.0 - beta], [1.0, -beta], x)
     if bias_correction:
@@ -39,5 +34,12 @@ def exponentially_weighted_average(x, beta, bias_correction=False):
 
 
 def effective_window(beta):
-    """How many recent values the average mostly covers: 1 / (1 - beta) (array or float)."""
-    return 1.0 / (1.0 - np.asarray(beta, dtype=float))
+    """How many recent values the average mostly covers: 1 / (1 - beta) (array or float).
+
+    It is also the mean age of the values the average weights (the newest has age 1).
+
+    >>> float(effective_window(0.75))
+    4.0
+    """
+    beta = check_array("beta", beta, at_least=0, below=1, hint="pass e.g. beta=0.9")
+    return 1.0 / (1.0 - beta)

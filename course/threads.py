@@ -9,9 +9,10 @@ uses `blas_threads()` threads, 1 unless the environment variable
     limit_blas_threads()          # the whole process; `import course` does this once
     with blas_limit():            # a block of code, e.g. in a worker thread
         ...
+    use_blas_threads(2)           # set the variable in this process and apply it
 
-Process-pool workers inherit the variable, so `course.search.process_pool` workers
-follow the same setting.
+Worker processes inherit the variable and `import course` applies it there;
+`course.search.process_pool` workers call use_blas_threads(threads_per_worker) first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,10 @@ import os
 import numpy as np  # noqa: F401  (loads the BLAS library that the limits below apply to)
 from threadpoolctl import threadpool_limits
 
-__all__ = ["ENVIRONMENT_VARIABLE", "blas_limit", "blas_threads", "limit_blas_threads"]
+from course.validate import check_int
+
+__all__ = ["ENVIRONMENT_VARIABLE", "blas_limit", "blas_threads", "limit_blas_threads",
+           "use_blas_threads"]
 
 ENVIRONMENT_VARIABLE = "COURSE_BLAS_THREADS"
 
@@ -56,3 +60,12 @@ def blas_limit():
     if threads == 0:
         return contextlib.nullcontext()
     return threadpool_limits(limits=threads, user_api="blas")
+
+
+def use_blas_threads(threads) -> None:
+    """Set ``COURSE_BLAS_THREADS`` to `threads` in this process (and the processes it
+    starts), then limit BLAS to it: a process pool's initializer, so each worker keeps
+    to its share of the cores."""
+    threads = check_int("threads", threads, at_least=0, example=1)
+    os.environ[ENVIRONMENT_VARIABLE] = str(threads)
+    limit_blas_threads()

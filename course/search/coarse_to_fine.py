@@ -6,7 +6,7 @@ Interface:
                    maximize=True, executor=None, margin=0.15, method="random",
                    progress=True) -> CoarseToFineResult
     CoarseToFineResult: rounds (list of Round(number, region, trials)), regions,
-        best_config, best_score, all_trials(), plot_regions(ax, x, y)
+        best_config, best_score, all_trials()
 
 Each round:
   1) draw n_per_round configs in the current region (random or quasi-random);
@@ -21,16 +21,16 @@ Each round:
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 
-from course.search.dimensions import Choice, Fixed
+from course.rng import as_rng
 from course.search.results import TrialTable
 from course.search.runner import run_trials
 from course.search.samplers import quasi_random_configs, random_configs
 from course.search.space import check_space
+from course.validate import check_choice, check_int, check_positive, check_positive_int
 
 __all__ = ["coarse_to_fine", "CoarseToFineResult", "Round"]
 
@@ -66,49 +66,6 @@ class CoarseToFineResult:
     def best_score(self) -> float:
         return self.all_trials().best().score
 
-    def plot_regions(self, ax, x: str, y: str):
-        """Draw each round's trials and region on the (x, y) plane, on their scales.
-
-        >>> from matplotlib.figure import Figure
-        >>> from course.search import Uniform
-        >>> from course.search.toy_objectives import bowl
-        >>> result = coarse_to_fine(bowl, {"x": Uniform(-1, 1), "y": Uniform(-1, 1)},
-        ...     n_per_round=10, rounds=2, keep=3, seed=0, progress=False)
-        >>> ax = result.plot_regions(Figure().add_subplot(), "x", "y")
-        """
-        from matplotlib.patches import Rectangle
-
-        dims = self.space
-        for name in (x, y):
-            if name not in dims or isinstance(dims[name], (Choice, Fixed)):
-                raise ValueError(f"{name!r} is not a numeric dimension of the space {list(dims)}")
-        colors = [f"C{i % 10}" for i in range(len(self.rounds))]
-        for r, color in zip(self.rounds, colors, strict=True):
-            (x0, x1), (y0, y1) = _bounds(r.region[x]), _bounds(r.region[y])
-            ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=color,
-                                   linewidth=1.5))
-            ok = r.trials.succeeded
-            ax.scatter([t.config[x] for t in ok], [t.config[y] for t in ok], s=12,
-                       color=color, label=f"round {r.number}")
-        best = self.all_trials().best().config
-        ax.scatter([best[x]], [best[y]], marker="*", s=160, color="black", zorder=3,
-                   label="best")
-        dims[x].set_axis_scale(ax, "x")
-        dims[y].set_axis_scale(ax, "y")
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
-        return ax
-
-
-def _bounds(dim):
-    return float(dim.low), float(dim.high)
-
-
-def _check_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}, got {value!r}")
-    return int(value)
-
 
 def coarse_to_fine(objective, space, *, n_per_round, rounds, keep, seed, maximize=True,
                    executor=None, margin=0.15, method="random", progress=True):
@@ -128,21 +85,21 @@ def coarse_to_fine(objective, space, *, n_per_round, rounds, keep, seed, maximiz
     True
     """
     original = check_space(space)
-    n_per_round = _check_int("n_per_round", n_per_round)
-    rounds = _check_int("rounds", rounds)
-    keep = _check_int("keep", keep)
+    seed = check_int("seed", seed, at_least=0, example=0)
+    n_per_round = check_positive_int("n_per_round", n_per_round, example=20)
+    rounds = check_positive_int("rounds", rounds, example=3)
+    keep = check_positive_int("keep", keep, example=max(1, n_per_round // 5))
     if keep > n_per_round:
-        raise ValueError(f"keep ({keep}) must be <= n_per_round ({n_per_round})")
-    if method not in ("random", "sobol", "halton"):
-        raise ValueError(f"method must be 'random', 'sobol' or 'halton', got {method!r}")
-    if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not margin > 0:
-        raise ValueError(f"margin must be a number > 0, got {margin!r}")
+        raise ValueError(f"keep={keep} must be <= n_per_round={n_per_round}; keep the best few "
+                         f"of each round, e.g. keep={max(1, n_per_round // 5)}.")
+    check_choice("method", method, ("random", "sobol", "halton"))
+    margin = check_positive("margin", margin, example=0.15)
     region = dict(original)
     done = []
     for number, round_seed in enumerate(np.random.SeedSequence(seed).spawn(rounds)):
         # 1) points in the current region, 2) run them
         sampling, trial_seed = round_seed.spawn(2)
-        rng = np.random.default_rng(sampling)
+        rng = as_rng(sampling)
         if method == "random":
             configs = random_configs(region, n_per_round, rng)
         else:

@@ -9,27 +9,20 @@ Interface:
 
 config uses the course vocabulary (learning_rate, hidden_dims, batch_size,
 num_epochs, ..., seed); missing keys take course.nn's defaults. The data are
-digits_split(seed=0) for every trial, so trials differ only by their config and
-their seed. A run that diverges scores NaN (it ranks last; its curve is kept).
+course.data.cached_digits_split(seed=0) for every trial (one read-only copy per
+process), so trials differ only by their config and their seed. A run that
+diverges scores NaN (it ranks last; its curve is kept).
 course.nn is imported when a trial runs, not when this module is imported.
 They are module-level functions, so a process pool or Dask can run them.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 
 from course.search.results import TrialResult
 
 __all__ = ["train_digits", "train_digits_for"]
-
-
-@functools.lru_cache(maxsize=1)
-def _digits():
-    from course.data import digits_split
-
-    return digits_split(seed=0)
 
 
 def train_digits(config) -> TrialResult:
@@ -39,9 +32,10 @@ def train_digits(config) -> TrialResult:
     >>> bool(result.score > 0.5), len(result.curve)
     (True, 2)
     """
+    from course.data import cached_digits_split
     from course.nn import train_from_config
 
-    _, history = train_from_config(config, _digits(), on_divergence="stop")
+    _, history = train_from_config(config, cached_digits_split(seed=0), on_divergence="stop")
     curve = list(history.dev_accuracy)
     if history.diverged or not curve:
         return TrialResult(math.nan, curve)

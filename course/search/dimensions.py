@@ -13,8 +13,6 @@ Interface (every dimension):
                           scale, padded by margin times this dimension's width on
                           each side, clipped to the bounds of `within` (default
                           self). Choice and Fixed return themselves.
-    plot_coordinates(values)  numbers to plot `values` at (category index for Choice).
-    set_axis_scale(ax, axis="x")  gives a matplotlib axis the dimension's scale.
     scale                 "linear", "log", "one_minus_log", "categorical" or "constant".
 
 "Own scale" is what makes the map from [0, 1] uniform: the value itself for
@@ -24,12 +22,13 @@ Every constructor checks its bounds and raises ValueError printing them.
 
 from __future__ import annotations
 
-import math
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from course.rng import as_rng
+from course.validate import check_array, check_int, check_number, check_positive, check_positive_int
 
 __all__ = [
     "Dimension",
@@ -43,27 +42,27 @@ __all__ = [
 
 
 def _check_unit(u):
-    """Return u as a float array, refusing numbers outside [0, 1] (and NaN)."""
-    arr = np.asarray(u, dtype=float)
-    if not np.all((arr >= 0.0) & (arr <= 1.0)):
-        bad = arr[~((arr >= 0.0) & (arr <= 1.0))].ravel()[0]
-        raise ValueError(f"from_unit expects numbers in [0, 1], got {bad!r}")
-    return arr
+    """u as a float array of numbers in [0, 1] (NaN refused)."""
+    return check_array("u", u, at_least=0, at_most=1,
+                       hint="scale the points into [0, 1] first")
 
 
-def _check_real(owner: str, name: str, value) -> float:
-    """A finite real bound (bools refused, since True < 2 is a typo, not a bound)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{owner}: {name} must be a real number, got {value!r}")
-    if not math.isfinite(value):
-        raise ValueError(f"{owner}: {name} must be finite, got {value!r}")
-    return float(value)
+def _check_bounds(dim, check):
+    """dim.low and dim.high checked by `check` (check_number or check_int), stored back.
 
-
-def _set_scale(ax, axis: str, scale: str, **kwargs) -> None:
-    if axis not in ("x", "y"):
-        raise ValueError(f"axis must be 'x' or 'y', got {axis!r}")
-    getattr(ax, f"set_{axis}scale")(scale, **kwargs)
+    The message starts with the dimension as written and ends with a valid example.
+    """
+    written = f"{type(dim).__name__}({dim.low!r}, {dim.high!r}" + (
+        f", log={dim.log!r})" if isinstance(dim, IntUniform) else ")")
+    for label in ("low", "high"):
+        try:
+            value = check(label, getattr(dim, label), hint=f"write e.g. {dim._example}")
+        except ValueError as error:
+            raise ValueError(f"{written}: {error}") from None
+        object.__setattr__(dim, label, value)
+    if not dim.low < dim.high:
+        raise ValueError(f"{written}: low must be < high; swap them, or use Fixed for one value.")
+    return written
 
 
 class Dimension:
@@ -80,8 +79,7 @@ class Dimension:
         >>> LogUniform(1e-4, 1e-1).sample(0, size=3).shape
         (3,)
         """
-        rng = np.random.default_rng(rng)
-        return self.from_unit(rng.random(size))
+        return self.from_unit(as_rng(rng).random(size))
 
     def grid(self, n: int) -> list:
         """n values evenly spaced on the own scale; one point is the middle.
@@ -89,25 +87,17 @@ class Dimension:
         >>> LogUniform(1e-4, 1e-1).grid(4)
         [0.0001, 0.001, 0.01, 0.1]
         """
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-            raise ValueError(f"grid needs a whole number of points >= 1, got {n!r}")
-        u = np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, int(n))
+        n = check_positive_int("n", n, example=5)
+        u = np.array([0.5]) if n == 1 else np.linspace(0.0, 1.0, n)
         return self.from_unit(u).tolist()
 
     def narrow(self, values, margin: float = 0.15, within: Dimension | None = None):
         return self
 
-    def plot_coordinates(self, values) -> np.ndarray:
-        return np.asarray(values, dtype=float)
-
-    def set_axis_scale(self, ax, axis: str = "x") -> None:
-        _set_scale(ax, axis, "linear")
-
 
 def _unit_interval(within, values, low_edge, high_edge, margin):
     """The padded interval [lo, hi] in within's unit coordinates (see narrow)."""
-    if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not margin > 0:
-        raise ValueError(f"narrow needs a margin > 0, got {margin!r}")
+    margin = check_positive("margin", margin, example=0.15)
     arr = np.asarray(values, dtype=float).ravel()
     if arr.size == 0 or not np.all(np.isfinite(arr)):
         raise ValueError(f"narrow needs at least one finite value, got {values!r}")
@@ -125,13 +115,10 @@ class _Continuous(Dimension):
     low: float
     high: float
 
+    _example = "Uniform(0.0, 1.0)"
+
     def __post_init__(self):
-        name = f"{type(self).__name__}({self.low!r}, {self.high!r})"
-        object.__setattr__(self, "low", _check_real(name, "low", self.low))
-        object.__setattr__(self, "high", _check_real(name, "high", self.high))
-        if not self.low < self.high:
-            raise ValueError(f"{name}: low must be < high")
-        self._check_domain(name)
+        self._check_domain(_check_bounds(self, check_number))
 
     def _check_domain(self, name: str) -> None:
         pass
@@ -182,7 +169,7 @@ class Uniform(_Continuous):
     >>> Uniform(1.0, 1.0)
     Traceback (most recent call last):
     ...
-    ValueError: Uniform(1.0, 1.0): low must be < high
+    ValueError: Uniform(1.0, 1.0): low must be < high; swap them, or use Fixed for one value.
     """
 
     scale = "linear"
@@ -202,12 +189,13 @@ class LogUniform(_Continuous):
     """
 
     scale = "log"
+    _example = "LogUniform(1e-4, 1e-1)"
 
     def _check_domain(self, name):
         if not self.low > 0:
             raise ValueError(
                 f"{name}: low must be > 0 (alpha = 10**r is never 0 or negative); "
-                "use Uniform for a range that includes 0"
+                "use Uniform for a range that includes 0."
             )
 
     def _forward(self, x):
@@ -215,9 +203,6 @@ class LogUniform(_Continuous):
 
     def _inverse(self, t):
         return 10.0**t
-
-    def set_axis_scale(self, ax, axis="x"):
-        _set_scale(ax, axis, "log")
 
 
 @dataclass(frozen=True)
@@ -234,39 +219,18 @@ class OneMinusLogUniform(_Continuous):
     """
 
     scale = "one_minus_log"
+    _example = "OneMinusLogUniform(0.9, 0.999)"
 
     def _check_domain(self, name):
         if not (0.0 < self.low and self.high < 1.0):
-            raise ValueError(
-                f"{name}: bounds must lie strictly inside (0, 1), since 1 - beta = 10**r"
-            )
+            raise ValueError(f"{name}: bounds must lie strictly inside (0, 1), since "
+                             f"1 - beta = 10**r; write e.g. {self._example}.")
 
     def _forward(self, x):
         return np.log10(1.0 - x)
 
     def _inverse(self, t):
         return 1.0 - 10.0**t
-
-    def set_axis_scale(self, ax, axis="x"):
-        """A log axis for 1 - beta, labelled in beta (0.9, 0.99, 0.999, ...)."""
-
-        def forward(beta):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return -np.log10(np.clip(1.0 - np.asarray(beta, dtype=float), 1e-300, None))
-
-        def inverse(t):
-            return 1.0 - 10.0 ** (-np.asarray(t, dtype=float))
-
-        _set_scale(ax, axis, "function", functions=(forward, inverse))
-        # Limits computed earlier on a linear axis may pass 1 (= infinitely far here).
-        ax.autoscale_view(scalex=axis == "x", scaley=axis == "y")
-        k_lo = math.floor(-math.log10(1.0 - self.low) + 1e-9)
-        k_hi = math.ceil(-math.log10(1.0 - self.high) - 1e-9)
-        ticks = [1.0 - 10.0**-k for k in range(max(k_lo, 1), k_hi + 1)]
-        ticks = [t for t in ticks if self.low - 1e-12 <= t <= self.high + 1e-12]
-        if len(ticks) < 2:
-            ticks = [self.low, self.high]
-        getattr(ax, f"set_{axis}ticks")(ticks, [f"{t:.6g}" for t in ticks])
 
 
 @dataclass(frozen=True)
@@ -287,19 +251,17 @@ class IntUniform(Dimension):
     high: int
     log: bool = False
 
+    _example = "IntUniform(16, 256)"
+
     def __post_init__(self):
-        name = f"IntUniform({self.low!r}, {self.high!r}, log={self.log!r})"
-        for label, v in (("low", self.low), ("high", self.high)):
-            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
-                raise ValueError(f"{name}: {label} must be an integer, got {v!r}")
-        object.__setattr__(self, "low", int(self.low))
-        object.__setattr__(self, "high", int(self.high))
-        if not isinstance(self.log, bool):
-            raise ValueError(f"{name}: log must be True or False")
-        if not self.low < self.high:
-            raise ValueError(f"{name}: low must be < high (use Fixed for one value)")
+        if not isinstance(self.log, (bool, np.bool_)):
+            raise ValueError(f"IntUniform(..., log={self.log!r}): log must be True or False; "
+                             "pass log=True to sample on a log scale.")
+        object.__setattr__(self, "log", bool(self.log))
+        name = _check_bounds(self, check_int)
         if self.log and self.low < 1:
-            raise ValueError(f"{name}: log=True needs low >= 1")
+            raise ValueError(f"{name}: log=True needs low >= 1; write e.g. "
+                             f"IntUniform(1, {max(self.high, 2)}, log=True).")
 
     @property
     def scale(self):
@@ -349,9 +311,6 @@ class IntUniform(Dimension):
             low, high = (low, low + 1) if low < within.high else (high - 1, high)
         return IntUniform(low, high, log=self.log)
 
-    def set_axis_scale(self, ax, axis="x"):
-        _set_scale(ax, axis, "log" if self.log else "linear")
-
 
 @dataclass(frozen=True)
 class Choice(Dimension):
@@ -365,7 +324,7 @@ class Choice(Dimension):
     >>> Choice([])
     Traceback (most recent call last):
     ...
-    ValueError: Choice([]): needs at least one value
+    ValueError: Choice([]): needs at least one value; write e.g. Choice(['relu']).
     """
 
     values: tuple
@@ -382,12 +341,14 @@ class Choice(Dimension):
         try:
             values = tuple(values)
         except TypeError:
-            raise ValueError(f"Choice({values!r}): expects a list of values") from None
+            raise ValueError(f"Choice({values!r}): expects a list of values; write e.g. "
+                             "Choice(['relu', 'tanh']).") from None
         if not values:
-            raise ValueError(f"Choice({list(values)!r}): needs at least one value")
+            raise ValueError("Choice([]): needs at least one value; write e.g. Choice(['relu']).")
         for i, v in enumerate(values):
             if any(_same(v, w) for w in values[:i]):
-                raise ValueError(f"Choice({list(values)!r}): the value {v!r} appears twice")
+                raise ValueError(f"Choice({list(values)!r}): the value {v!r} appears twice; "
+                                 "list each value once.")
         object.__setattr__(self, "values", values)
 
     def from_unit(self, u):
@@ -403,21 +364,6 @@ class Choice(Dimension):
 
     def grid(self, n=None):
         return list(self.values)
-
-    def index(self, value) -> int:
-        for i, v in enumerate(self.values):
-            if _same(v, value):
-                return i
-        raise ValueError(f"{value!r} is not one of {list(self.values)!r}")
-
-    def plot_coordinates(self, values):
-        return np.array([self.index(v) for v in values], dtype=float)
-
-    def set_axis_scale(self, ax, axis="x"):
-        _set_scale(ax, axis, "linear")
-        k = len(self.values)
-        getattr(ax, f"set_{axis}ticks")(range(k), [str(v) for v in self.values])
-        getattr(ax, f"set_{axis}lim")(-0.5, k - 0.5)
 
 
 def _same(a, b) -> bool:
@@ -449,6 +395,3 @@ class Fixed(Dimension):
 
     def grid(self, n=None):
         return [self.value]
-
-    def plot_coordinates(self, values):
-        return np.zeros(len(values))

@@ -7,7 +7,7 @@ Interface:
         -> HalvingResult
     objective(config, budget) -> float | TrialResult(score, curve)
     HalvingResult: rungs (list of Rung(budget, indices, trials, survivors)),
-        best_index, best_config, best_score, total_budget, plot_rungs(ax)
+        best_index, best_config, best_score, total_budget, table()
 
 The algorithm, with n configs:
   1) run every config with budget = min_budget (epochs, say);
@@ -21,11 +21,11 @@ all its rungs, so a longer run repeats a shorter run's start.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 
 from course.search.results import TrialTable
-from course.search.runner import run_trials, trial_seeds
+from course.search.runner import run_trials, seed_configs
+from course.validate import check_number, check_positive
 
 __all__ = ["successive_halving", "HalvingResult", "Rung"]
 
@@ -92,36 +92,6 @@ class HalvingResult:
                  "best_score": r.trials.best().score if r.trials.succeeded else float("nan")}
                 for k, r in enumerate(self.rungs)]
 
-    def plot_rungs(self, ax):
-        """Score against budget, one line per config, ending where it was dropped.
-
-        >>> from matplotlib.figure import Figure
-        >>> from course.search.toy_objectives import simulated_training
-        >>> configs = [{"learning_rate": 10.0 ** -k} for k in range(1, 6)]
-        >>> result = successive_halving(simulated_training, configs, min_budget=1,
-        ...                             max_budget=9, progress=False)
-        >>> ax = result.plot_rungs(Figure().add_subplot())
-        """
-        points = {}
-        for rung in self.rungs:
-            for i, trial in zip(rung.indices, rung.trials, strict=True):
-                points.setdefault(i, []).append((rung.budget, trial.score))
-        best = self.best_index
-        for i, pts in points.items():
-            budgets, scores = zip(*pts, strict=True)
-            style = {"color": "tab:red", "linewidth": 2, "zorder": 3} if i == best else {
-                "color": "0.55", "linewidth": 0.8}
-            ax.plot(budgets, scores, "o-", markersize=3, **style)
-        ax.set_xscale("log")
-        ax.set_xlabel("budget")
-        ax.set_ylabel("score")
-        return ax
-
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"{name} must be a number > 0, got {value!r}")
-
 
 def successive_halving(objective, configs, *, min_budget, max_budget, eta=3, maximize=True,
                        executor=None, seed=0, progress=True) -> HalvingResult:
@@ -136,24 +106,17 @@ def successive_halving(objective, configs, *, min_budget, max_budget, eta=3, max
     >>> result.total_budget  # against 9 * 27 = 243 for training every config fully
     27
     """
-    configs = list(configs)
-    if not configs:
-        raise ValueError("successive_halving needs at least one config, got none")
-    for name, value in (("min_budget", min_budget), ("max_budget", max_budget)):
-        _check_positive(name, value)
-    if min_budget > max_budget:
-        raise ValueError(f"min_budget ({min_budget}) must be <= max_budget ({max_budget})")
-    if isinstance(eta, bool) or not isinstance(eta, numbers.Real) or not eta > 1:
-        raise ValueError(f"eta must be a number > 1, got {eta!r}")
-    for i, config in enumerate(configs):
-        if not isinstance(config, dict):
-            raise TypeError(f"config {i} is a {type(config).__name__}, not a dict: {config!r}")
     # One seed per config for every rung (a config that has one keeps it).
-    seeded = [{**c, "seed": c.get("seed", s)}
-              for c, s in zip(configs, trial_seeds(seed, len(configs)), strict=True)]
+    seeded = seed_configs(configs, seed, caller="successive_halving")
+    check_positive("min_budget", min_budget, example=1)
+    check_positive("max_budget", max_budget, example=27)
+    if min_budget > max_budget:
+        raise ValueError(f"min_budget={min_budget} must be <= max_budget={max_budget}; swap "
+                         "them, or raise max_budget.")
+    check_number("eta", eta, above=1, example=3)
 
     rungs = []
-    alive = list(range(len(configs)))
+    alive = list(range(len(seeded)))
     budget = min_budget
     while True:
         # 1) run the survivors at this budget

@@ -10,9 +10,8 @@ Interface:
         sorted()                     a new table, best first; failed and NaN trials last
         best()                       the best trial (ValueError if every trial failed)
         scores, succeeded, failed    NaN-for-failed array, lists of trials
-        to_records()                 flat dicts (config keys + trial, score, seconds, error)
-        plot_scores(ax, name, space=None)   score against one hyperparameter, on its scale
-        plot_best_so_far(ax)         best score so far against the number of trials
+        best_so_far()                running best score in config order
+        to_text(limit=10)            the best trials as an aligned text table (the repr)
         concatenate(tables)          one table of several, renumbered
 
 Higher scores are better unless maximize=False (for a loss or an error rate).
@@ -25,8 +24,6 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import numpy as np
-
-from course.search.space import check_space
 
 __all__ = ["TrialResult", "Trial", "TrialTable"]
 
@@ -69,8 +66,8 @@ class TrialTable:
     {'x': 2}
     >>> [t.index for t in table.sorted()]
     [1, 0, 2]
-    >>> table.to_records()[2]
-    {'x': 3, 'trial': 2, 'score': nan, 'seconds': 0.0, 'error': 'ValueError: boom'}
+    >>> table.best_so_far().tolist()
+    [0.2, 0.9, 0.9]
     """
 
     def __init__(self, trials, maximize: bool = True):
@@ -116,18 +113,6 @@ class TrialTable:
             raise ValueError(f"all {len(self)} trials failed; the first said: {first}")
         return self.sorted()[0]
 
-    def to_records(self) -> list[dict]:
-        """One flat dict per trial, ready for pandas.DataFrame(records)."""
-        fields = ("trial", "score", "seconds", "error")
-        records = []
-        for t in self.trials:
-            clash = [k for k in fields if k in t.config]
-            if clash:
-                raise ValueError(f"config keys {clash} clash with the table's own columns")
-            records.append({**t.config, "trial": t.index, "score": t.score,
-                            "seconds": t.seconds, "error": t.error})
-        return records
-
     @classmethod
     def concatenate(cls, tables, maximize: bool | None = None) -> TrialTable:
         """One table of several (e.g. every round of coarse-to-fine), renumbered."""
@@ -136,41 +121,6 @@ class TrialTable:
             maximize = tables[0].maximize if tables else True
         trials = [t for table in tables for t in table]
         return cls([replace(t, index=i) for i, t in enumerate(trials)], maximize)
-
-    def plot_scores(self, ax, name: str, space=None, **scatter_kwargs):
-        """Scatter score against config[name]; with a space, on that dimension's scale.
-
-        >>> from matplotlib.figure import Figure
-        >>> from course.search import LogUniform
-        >>> space = {"learning_rate": LogUniform(1e-4, 1e-1)}
-        >>> table = TrialTable([Trial(0, {"learning_rate": 1e-3}, 0.8),
-        ...                     Trial(1, {"learning_rate": 1e-2}, 0.9)])
-        >>> ax = table.plot_scores(Figure().add_subplot(), "learning_rate", space)
-        >>> ax.get_xscale()
-        'log'
-        """
-        missing = [t.index for t in self.trials if name not in t.config]
-        if missing:
-            known = sorted(self.trials[0].config) if self.trials else []
-            raise KeyError(f"{name!r} is not in the configs of trials {missing[:5]}; "
-                           f"they have {known}")
-        ok = self.succeeded
-        dim = check_space(space).get(name) if space is not None else None
-        values = [t.config[name] for t in ok]
-        x = dim.plot_coordinates(values) if dim is not None else np.asarray(values, float)
-        y = [t.score for t in ok]
-        ax.scatter(x, y, **{"s": 18, "alpha": 0.7, **scatter_kwargs})
-        if ok:
-            best = self.best()
-            bx = dim.plot_coordinates([best.config[name]]) if dim is not None else [
-                best.config[name]]
-            ax.scatter(bx, [best.score], marker="*", s=160, color="tab:red",
-                       zorder=3, label="best")
-        if dim is not None:
-            dim.set_axis_scale(ax, "x")
-        ax.set_xlabel(name)
-        ax.set_ylabel("score")
-        return ax
 
     def best_so_far(self) -> np.ndarray:
         """Running best score in config order (NaN until the first success)."""
@@ -181,22 +131,6 @@ class TrialTable:
                 best = t.score
             out.append(best)
         return np.array(out)
-
-    def plot_best_so_far(self, ax, label: str | None = None, **plot_kwargs):
-        """Best score so far against the number of trials run (a step line).
-
-        >>> from matplotlib.figure import Figure
-        >>> table = TrialTable([Trial(0, {}, 0.5), Trial(1, {}, 0.4), Trial(2, {}, 0.7)])
-        >>> table.best_so_far().tolist()
-        [0.5, 0.5, 0.7]
-        >>> ax = table.plot_best_so_far(Figure().add_subplot())
-        """
-        n = np.arange(1, len(self) + 1)
-        ax.plot(n, self.scores, ".", color="0.6", alpha=0.6)
-        ax.step(n, self.best_so_far(), where="post", label=label, **plot_kwargs)
-        ax.set_xlabel("trials run")
-        ax.set_ylabel("best score so far" if self.maximize else "lowest score so far")
-        return ax
 
     def __repr__(self):
         return self.to_text()

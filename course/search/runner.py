@@ -6,7 +6,8 @@ Interface:
                maximize=True) -> TrialTable
     objective(config) -> float | TrialResult(score, curve)
     trial_seeds(seed, n) -> list of n ints
-    process_pool(max_workers=2, threads_per_worker=1) -> ProcessPoolExecutor
+    seed_configs(configs, seed) -> copies of the configs, each with its "seed"
+    process_pool(max_workers=2, threads_per_worker=None) -> ProcessPoolExecutor
 
 "Pandas or caviar": with executor=None the trials run one after another in this
 process; with a `ProcessPoolExecutor` they run side by side on this machine's
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import os
 import pickle
 import time
 import traceback
@@ -31,12 +31,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 import numpy as np
 
 from course.search.results import Trial, TrialResult, TrialTable
+from course.threads import blas_threads, use_blas_threads
+from course.validate import check_int, check_positive_int
 
-__all__ = ["run_trials", "trial_seeds", "process_pool"]
-
-# Environment variables that cap the threads of the BLAS and OpenMP libraries.
-_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+__all__ = ["run_trials", "trial_seeds", "seed_configs", "process_pool"]
 
 
 def trial_seeds(seed, n: int) -> list[int]:
@@ -45,29 +43,27 @@ def trial_seeds(seed, n: int) -> list[int]:
     >>> trial_seeds(0, 3) == trial_seeds(0, 3) != trial_seeds(1, 3)
     True
     """
-    children = np.random.SeedSequence(seed).spawn(n)
+    seed = check_int("seed", seed, at_least=0, example=0)
+    children = np.random.SeedSequence(seed).spawn(check_int("n", n, at_least=0, example=10))
     return [int(child.generate_state(1)[0]) for child in children]
 
 
-def _limit_threads(threads: int) -> None:
-    """Pool initializer: one worker should not fight the others for the cores."""
-    for name in _THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-    try:  # BLAS already loaded (a forked worker inherits numpy) ignores the variables.
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return
-    threadpool_limits(limits=threads)
-
-
-def process_pool(max_workers: int = 2, threads_per_worker: int = 1) -> ProcessPoolExecutor:
+def process_pool(max_workers=2, threads_per_worker=None) -> ProcessPoolExecutor:
     """A process pool whose workers each use `threads_per_worker` BLAS threads.
+
+    The default is the course's setting, `course.threads.blas_threads()` (1 unless
+    COURSE_BLAS_THREADS says otherwise), so two workers on two cores do not fight.
 
     >>> with process_pool(2) as pool:
     ...     list(pool.map(abs, [-1, -2]))
     [1, 2]
     """
-    return ProcessPoolExecutor(max_workers=max_workers, initializer=_limit_threads,
+    max_workers = check_positive_int("max_workers", max_workers, example=2)
+    if threads_per_worker is None:
+        threads_per_worker = blas_threads()
+    threads_per_worker = check_int("threads_per_worker", threads_per_worker, at_least=0,
+                                   example=1)
+    return ProcessPoolExecutor(max_workers=max_workers, initializer=use_blas_threads,
                                initargs=(threads_per_worker,))
 
 
@@ -97,13 +93,20 @@ def _evaluate(objective, config):
     return score, curve, time.perf_counter() - start, error, trace
 
 
-def _seeded(configs, seed) -> list[dict]:
+def seed_configs(configs, seed, caller="run_trials") -> list[dict]:
+    """Copies of the configs, each with a "seed" from trial_seeds(seed, n) unless it has one.
+
+    >>> seed_configs([{"x": 1}, {"x": 2, "seed": 5}], 0)[1]
+    {'x': 2, 'seed': 5}
+    """
     configs = list(configs)
     if not configs:
-        raise ValueError("run_trials needs at least one config, got none")
+        raise ValueError(f"{caller} needs at least one config, got none; pass a list of dicts, "
+                         "e.g. random_configs(space, 20).")
     for i, config in enumerate(configs):
         if not isinstance(config, dict):
-            raise TypeError(f"config {i} is a {type(config).__name__}, not a dict: {config!r}")
+            raise TypeError(f"config {i} is a {type(config).__name__}, not a dict: {config!r}; "
+                            "pass one dict per config.")
     seeds = trial_seeds(seed, len(configs))
     # A config that already has a seed keeps it (successive halving pins them).
     return [{**config, "seed": config.get("seed", s)}
@@ -136,7 +139,7 @@ def run_trials(objective, configs, *, seed=0, executor=None, progress=True,
     >>> table.best().config["x"], table[0].config["seed"] == trial_seeds(0, 2)[0]
     (0.5, True)
     """
-    configs = _seeded(configs, seed)
+    configs = seed_configs(configs, seed)
     _check_picklable(objective, executor)
     from tqdm.auto import tqdm  # imported late: tqdm.auto probes for ipywidgets
 

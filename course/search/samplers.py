@@ -19,16 +19,12 @@ import numbers
 import numpy as np
 from scipy.stats import qmc
 
+from course.rng import as_rng
 from course.search.dimensions import Choice, Fixed
 from course.search.space import check_space, configs_from_unit, searched_names
+from course.validate import check_choice, check_positive_int
 
 __all__ = ["Grid", "grid_configs", "random_configs", "quasi_random_configs"]
-
-
-def _check_count(what: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a whole number >= 1, got {n!r}")
-    return int(n)
 
 
 class Grid:
@@ -67,9 +63,9 @@ class Grid:
             missing = [n for n in numeric if n not in points_per_axis]
             if missing:
                 raise ValueError(f"points_per_axis has no number of points for {missing}")
-            return {n: _check_count(f"points_per_axis[{n!r}]", c)
+            return {n: check_positive_int(f"points_per_axis[{n!r}]", c, example=3)
                     for n, c in points_per_axis.items()}
-        count = _check_count("points_per_axis", points_per_axis)
+        count = check_positive_int("points_per_axis", points_per_axis, example=3)
         return {n: count for n in numeric}
 
     def __len__(self) -> int:
@@ -121,9 +117,9 @@ def random_configs(space, n, rng=None) -> list[dict]:
     >>> [round(c["learning_rate"], 6) for c in configs]
     [0.008145, 0.000645, 0.000133]
     """
-    n = _check_count("n", n)
+    n = check_positive_int("n", n, example=20)
     dims = check_space(space)
-    rng = np.random.default_rng(rng)
+    rng = as_rng(rng)
     return configs_from_unit(dims, rng.random((n, len(searched_names(dims)))))
 
 
@@ -141,16 +137,16 @@ def quasi_random_configs(space, n, seed=None, method="sobol") -> list[dict]:
     >>> sorted(int(c["x"] * 4) for c in configs)  # one point in each quarter
     [0, 1, 2, 3]
     """
-    n = _check_count("n", n)
+    n = check_positive_int("n", n, example=16)
+    check_choice("method", method, ("sobol", "halton"))
+    rng = as_rng(seed, name="seed")
     dims = check_space(space)
     d = len(searched_names(dims))
     if d == 0:
         return configs_from_unit(dims, np.zeros((n, 0)))
     if method == "sobol":
-        engine = qmc.Sobol(d, scramble=True, rng=seed)
-        unit = engine.random_base2(max(0, math.ceil(math.log2(n))))[:n]
-    elif method == "halton":
-        unit = qmc.Halton(d, scramble=True, rng=seed).random(n)
+        unit = qmc.Sobol(d, scramble=True, rng=rng).random_base2(max(0, math.ceil(math.log2(n))))
+        unit = unit[:n]
     else:
-        raise ValueError(f"method must be 'sobol' or 'halton', got {method!r}")
+        unit = qmc.Halton(d, scramble=True, rng=rng).random(n)
     return configs_from_unit(dims, unit)

@@ -19,7 +19,9 @@ import math
 
 import numpy as np
 
+from course.rng import as_rng
 from course.search.results import TrialResult
+from course.validate import check_number
 
 __all__ = ["bowl", "BOWL_OPTIMUM", "learning_rate_matters", "BEST_LEARNING_RATE",
            "simulated_training"]
@@ -73,12 +75,10 @@ def simulated_training(config, budget) -> TrialResult:
     >>> len(result.curve), bool(result.curve[-1] > result.curve[0])
     (9, True)
     """
-    budget = int(budget)
-    if budget < 1:
-        raise ValueError(f"budget must be at least 1 epoch, got {budget}")
+    budget = int(check_number("budget", budget, at_least=1, example=9))  # whole epochs
     lr = config["learning_rate"]
     speed = 0.25 * min(4.0, math.sqrt(lr / BEST_LEARNING_RATE))
     epochs = np.arange(1, budget + 1)
-    noise = np.random.default_rng(config.get("seed", 0)).normal(0.0, 0.005, budget)
+    noise = as_rng(config.get("seed", 0), name="config['seed']").normal(0.0, 0.005, budget)
     curve = _plateau(lr) * (1 - np.exp(-speed * epochs)) + noise
     return TrialResult(float(curve[-1]), curve)

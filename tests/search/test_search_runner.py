@@ -1,16 +1,14 @@
-"""The trial runner and its results table: order, seeds, failures, executors, plots."""
+"""The trial runner and its results table: order, seeds, failures, executors."""
 
 import math
 import re
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 from search_objectives import fails_above_half, returns_text, seeded_score
 
 from course.search import (
-    LogUniform,
     Trial,
     TrialTable,
     process_pool,
@@ -62,16 +60,12 @@ def test_a_config_with_its_own_seed_keeps_it():
 
 # ---- parallel equals serial -----------------------------------------------------------
 
-def test_a_process_pool_gives_the_serial_results(serial):
-    with ProcessPoolExecutor(2) as pool:
-        parallel = run_trials(seeded_score, CONFIGS, seed=42, executor=pool, progress=False)
+def test_a_process_pool_gives_the_serial_results(serial, pool):
+    parallel = run_trials(seeded_score, CONFIGS, seed=42, executor=pool, progress=False)
     assert as_rows(parallel) == as_rows(serial)
 
 
-def test_process_pool_helper_and_threads_give_the_serial_results(serial):
-    with process_pool(2, threads_per_worker=1) as pool:
-        assert as_rows(run_trials(seeded_score, CONFIGS, seed=42, executor=pool,
-                                  progress=False)) == as_rows(serial)
+def test_threads_give_the_serial_results(serial):
     with ThreadPoolExecutor(3) as pool:
         assert as_rows(run_trials(seeded_score, CONFIGS, seed=42, executor=pool,
                                   progress=False)) == as_rows(serial)
@@ -93,12 +87,9 @@ def test_a_dask_cluster_gives_the_serial_results(serial):
 # ---- failures -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("executor", ["serial", "process pool"])
-def test_a_trial_that_raises_is_reported_and_the_rest_complete(executor):
-    if executor == "serial":
-        table = run_trials(fails_above_half, CONFIGS, progress=False)
-    else:
-        with ProcessPoolExecutor(2) as pool:
-            table = run_trials(fails_above_half, CONFIGS, executor=pool, progress=False)
+def test_a_trial_that_raises_is_reported_and_the_rest_complete(executor, pool):
+    table = run_trials(fails_above_half, CONFIGS, executor=pool if executor != "serial" else None,
+                       progress=False)
     for trial, config in zip(table, CONFIGS, strict=True):
         if config["x"] > 0.5:
             assert trial.error == f"FloatingPointError: diverged at x={config['x']}"
@@ -117,13 +108,14 @@ def test_an_objective_that_returns_no_number_fails_with_a_clear_message():
         table.best()
 
 
-def test_a_lambda_on_a_process_pool_is_refused_before_anything_runs():
-    with ProcessPoolExecutor(1) as pool, pytest.raises(TypeError, match="module level"):
+def test_a_lambda_on_a_process_pool_is_refused_before_anything_runs(pool):
+    with pytest.raises(TypeError, match="module level"):
         run_trials(lambda c: 0.0, CONFIGS, executor=pool, progress=False)
 
 
 @pytest.mark.parametrize("configs, error, message", [
     ([], ValueError, "run_trials needs at least one config, got none"),
+    ((), ValueError, "run_trials needs at least one config, got none"),
     ([{"x": 1}, ("x", 2)], TypeError, "config 1 is a tuple, not a dict"),
 ])
 def test_bad_configs_are_refused(configs, error, message):
@@ -166,31 +158,32 @@ def test_best_so_far_is_the_running_best(maximize):
     finite = np.array([np.nan if s is None else s for s in scores])
     running = np.fmax.accumulate(finite) if maximize else np.fmin.accumulate(finite)
     np.testing.assert_array_equal(table.best_so_far(), running)
-    ax = table.plot_best_so_far(Figure().add_subplot())
-    step = ax.get_lines()[-1]
-    np.testing.assert_array_equal(step.get_ydata(), running)
 
 
-def test_plot_scores_uses_the_dimension_scale_and_skips_failures():
-    table = make_table([0.3, None, 0.9])
-    space = {"learning_rate": LogUniform(1e-4, 1.0)}
-    ax = table.plot_scores(Figure().add_subplot(), "learning_rate", space)
-    assert ax.get_xscale() == "log"
-    points = ax.collections[0].get_offsets()
-    np.testing.assert_allclose(points, [[1e-1, 0.3], [1e-3, 0.9]])
-    with pytest.raises(KeyError, match="'momentum' is not in the configs"):
-        table.plot_scores(Figure().add_subplot(), "momentum")
+def test_text_shows_the_best_first_and_counts_the_failures():
+    text = repr(make_table([0.3, None, 0.9]))
+    lines = text.splitlines()
+    assert lines[0] == "TrialTable(3 trials, 1 failed, maximize)"
+    assert [line.split()[0] for line in lines[2:]] == ["2", "0", "1"]  # best, next, failed
+    assert lines[-1].split()[1] == "failed"
 
 
-def test_records_text_and_concatenation():
-    table = make_table([0.3, None])
-    records = table.to_records()
-    assert records[0] == {"learning_rate": 0.1, "trial": 0, "score": 0.3, "seconds": 0.0,
-                          "error": None}
-    assert records[1]["error"] == "ValueError: x"
-    assert "failed" in repr(table) and "1 failed" in repr(table)
-    both = TrialTable.concatenate([table, make_table([0.7])])
+def test_concatenation_renumbers_in_order():
+    both = TrialTable.concatenate([make_table([0.3, None]), make_table([0.7])])
     assert [t.index for t in both] == [0, 1, 2] and both.best().score == 0.7
-    clash = TrialTable([Trial(0, {"score": 1}, 0.5)])
-    with pytest.raises(ValueError, match="clash"):
-        clash.to_records()
+    assert [t.config["learning_rate"] for t in both] == [0.1, 0.01, 0.1]
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda: process_pool(0), "max_workers must be a whole number >= 1, got 0"),
+    (lambda: process_pool(2, threads_per_worker=-1),
+     "threads_per_worker must be a whole number >= 0, got -1"),
+    (lambda: process_pool(2, threads_per_worker=1.5),
+     "threads_per_worker must be a whole number >= 0, got 1.5"),
+    (lambda: trial_seeds(-1, 3), "seed must be a whole number >= 0, got -1"),
+    (lambda: trial_seeds(0.5, 3), "seed must be a whole number >= 0, got 0.5"),
+    (lambda: run_trials(seeded_score, CONFIGS, seed=True), "seed must be a whole number >= 0"),
+])
+def test_bad_pool_sizes_and_seeds_are_refused_with_their_value(make, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        make()

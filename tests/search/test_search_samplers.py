@@ -210,8 +210,18 @@ def test_sobol_prefix_for_n_not_a_power_of_two():
 
 
 def test_quasi_random_refuses_an_unknown_method():
-    with pytest.raises(ValueError, match="method must be 'sobol' or 'halton', got 'latin'"):
+    with pytest.raises(ValueError, match=re.escape("unknown method 'latin'; choose one of "
+                                                   "['sobol', 'halton']")):
         quasi_random_configs({"x": Uniform(0, 1)}, 4, 0, method="latin")
+
+
+@pytest.mark.parametrize("sampler", SEEDED)
+@pytest.mark.parametrize("seed", [-1, 1.5, "a", True])
+def test_a_bad_seed_is_refused_with_its_value(sampler, seed):
+    name = "rng" if sampler == "random" else "seed"
+    with pytest.raises(ValueError, match=re.escape(f"{name} must be a numpy Generator, a seed "
+                                                   f"(a whole number >= 0) or None, got {seed!r}")):
+        SAMPLERS[sampler]({"x": Uniform(0, 1)}, 4, seed)
 
 
 # ---- spaces ---------------------------------------------------------------------------
