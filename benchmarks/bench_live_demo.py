@@ -53,7 +53,7 @@ def wait_until(predicate, timeout=10.0):
 # ---------------------------------------------------------------------- 1) and 2)
 def live_run(seconds, steps_per_second):
     """Frames a second, draw times and steps a second of the babysitting demo."""
-    from course.lessons.pandas_and_caviar.babysitting import babysitting_demo
+    from course.lessons.pandas_and_caviar import babysitting_demo
 
     demo = babysitting_demo(autostart=True, steps_per_second=steps_per_second,
                             max_epochs=10**6)
@@ -85,7 +85,7 @@ def live_run(seconds, steps_per_second):
 
 def change_latency(moves):
     """Slider change -> applied in the training thread, and -> drawn in a frame."""
-    from course.lessons.pandas_and_caviar.babysitting import babysitting_demo
+    from course.lessons.pandas_and_caviar import babysitting_demo
 
     demo = babysitting_demo(autostart=True, max_epochs=10**6)
     applied, drawn = [], []
@@ -109,12 +109,15 @@ def change_latency(moves):
 # ---------------------------------------------------------------------- 3)
 def other_demos():
     """(lesson, name, control, options, demo) for every non-live demo of lessons 04-05."""
-    from course import batchnorm_experiments as bx
-    from course.lessons.batch_norm.statistics import momentum_demo, noise_demo
-    from course.lessons.batch_norm.training import histograms_demo, sweep_demo
-    from course.lessons.pandas_and_caviar.budget_comparison import SPACE
-    from course.lessons.pandas_and_caviar.caviar import caviar_demo, run_caviar, run_pandas
-    from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
+    import course.lessons.batch_norm as bx
+    from course.data import cached_digits_split
+    from course.lessons.pandas_and_caviar import (
+        SPACE,
+        caviar_demo,
+        halving_demo,
+        run_caviar,
+        run_pandas,
+    )
     from course.search import random_configs
     from course.search.digits_objectives import train_digits_for
     from course.search.halving import successive_halving
@@ -132,19 +135,19 @@ def other_demos():
     model, _ = bx.trained_network({"activation": "relu", "use_batchnorm": True,
                                    "learning_rate": 0.3, "max_steps": 400,
                                    "stop_at_target": False})
-    noise = bx.batch_noise(model, bx.digits().X_train, rng=0)
+    noise = bx.batch_noise(model, cached_digits_split().X_train, rng=0)
     replay = bx.momentum_replay()
     return [
         ("04", "caviar: best of k models", "models", list(range(1, 25)),
          caviar_demo(caviar, panda_scores=pandas.scores)),
         ("04", "successive halving rungs", "rung", [0, 1, 2, 3], halving_demo(halving)),
-        ("05", "histograms of z", "step", [0, 20, 100, 500], histograms_demo(snapshots)),
+        ("05", "histograms of z", "step", [0, 20, 100, 500], bx.histograms_demo(snapshots)),
         ("05", "learning-rate sweep", "learning_rate", [0.1, 0.3, 1.0, 3.0, 10.0, 30.0],
-         sweep_demo(sweep)),
+         bx.sweep_demo(sweep)),
         ("05", "batch size against noise", "batch_size", [2, 4, 8, 16, 32, 64, 128, 256],
-         noise_demo(noise)),
+         bx.noise_demo(noise)),
         ("05", "running-average momentum", "momentum", [0.0, 0.5, 0.9, 0.99, 0.995, 0.999],
-         momentum_demo(replay)),
+         bx.momentum_demo(replay)),
     ]
 
 

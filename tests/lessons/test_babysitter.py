@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from course.data import digits_split
-from course.lessons.pandas_and_caviar.babysitter import PandaRule, babysit, babysit_digits
-from course.nn import train_from_config
+from course.lessons.pandas_and_caviar import Babysitter, PandaRule, babysit, babysit_digits
+from course.nn import FullyConnectedNet, Momentum, Trainer, build_from_config, train_from_config
 
 DIGITS = digits_split(seed=0)
 BASE = {"optimizer": "momentum", "momentum": 0.9, "hidden_dims": (32,), "seed": 1}
@@ -54,6 +56,72 @@ def test_a_blow_up_goes_back_to_the_best_weights_and_cuts_the_rate():
     # The dev accuracy recorded for that epoch is the restored best weights' accuracy.
     assert result.curve[epoch - 1] == pytest.approx(max(result.curve[: epoch - 1]))
     assert result.costs[epoch - 1] > 1.5 * min(result.costs[: epoch - 1])
+
+
+# Epoch costs worked by hand through PandaRule() (factor 3, slow 0.1, patience 2, blowup 1.5):
+HAND_WORKED = [
+    (2.0, None),         # first epoch: nothing to compare with
+    (1.9, "creeping"),   # exploring, and 0.1 lower is less than 10% of 2.0
+    (1.0, None),         # 0.9 lower: a good drop
+    (1.1, None),         # the cost rose: exploring ends; 1 epoch without a new lowest
+    (0.995, "plateau"),  # not 1% under 1.0: 2 epochs without a new lowest
+    (1.6, "blow-up"),    # above 1.5 x 0.995
+    (0.9, None),         # a new lowest
+    (math.nan, "blow-up"),
+    (0.95, None),        # 1 epoch without a new lowest
+    (0.9, "plateau"),    # not 1% under 0.9: 2 epochs
+]
+
+
+def test_the_rule_judges_a_hand_worked_sequence_of_epoch_costs():
+    sitter = Babysitter(PandaRule(), FullyConnectedNet(2, 2, hidden_dims=(3,), rng=0))
+    assert [sitter.judge(cost) for cost, _ in HAND_WORKED] == [v for _, v in HAND_WORKED]
+
+
+def test_the_callback_changes_the_rate_and_rolls_back_to_the_best_weights():
+    """Feed the hand-worked epochs to a real Trainer's callback, with known weights each
+    epoch (W1 filled with the epoch number) and dev accuracies, and check what it did."""
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 2)).astype(np.float32), rng.integers(0, 2, 40)
+    model = FullyConnectedNet(2, 2, hidden_dims=(3,), rng=0)
+    trainer = Trainer(model, Momentum(0.1), X, y, X_dev=X, y_dev=y)
+    sitter = Babysitter(PandaRule(), model)
+    dev = [0.5, 0.6, 0.8, 0.7, 0.9, 0.3, 0.85, 0.2, 0.8, 0.8]
+    rates, fills = [], []
+    for epoch, ((cost, _), accuracy) in enumerate(zip(HAND_WORKED, dev, strict=True), 1):
+        trainer.optimizer.step(model.params, {k: np.ones_like(v) for k, v in
+                                              model.params.items()})  # some velocity
+        model.params["W1"] = np.full((2, 3), float(epoch))
+        history = trainer.history
+        history.costs += [cost, cost]  # two steps an epoch, at the current rate
+        history.learning_rates += [trainer.optimizer.learning_rate] * 2
+        rates.append(trainer.optimizer.learning_rate)
+        history.dev_accuracy.append(accuracy)
+        trainer.epoch = epoch
+        sitter.on_epoch_end(trainer)
+        fills.append(model.params["W1"][0, 0])
+        if HAND_WORKED[epoch - 1][1] == "blow-up":
+            assert trainer.optimizer.t == 0 and trainer.optimizer.state == {}  # fresh
+    assert rates == pytest.approx([0.1, 0.1, 0.3, 0.3, 0.3, 0.1, 0.1 / 3, 0.1 / 3, 0.1 / 9,
+                                   0.1 / 9])
+    assert [(e, reason) for e, reason, _, _ in sitter.events] == [
+        (2, "creeping"), (5, "plateau"), (6, "blow-up"), (8, "blow-up"), (10, "plateau")]
+    # After each blow-up the weights are those of the best dev accuracy so far (epoch 5).
+    assert fills[5] == 5.0 and fills[7] == 5.0 and fills[6] == 7.0
+    assert [e.name for e in trainer.history.events] == ["learning_rate"] * 5
+    np.testing.assert_allclose(sitter.result().learning_rates, rates)
+
+
+def test_a_run_that_diverges_in_its_first_epoch_goes_back_to_its_start():
+    """RMSProp at 0.3 makes the cost run away at once; the run must go on at 0.1."""
+    config = {"optimizer": "rmsprop", "learning_rate": 0.3, "activation": "relu",
+              "hidden_dims": (32,), "seed": 0}
+    result = babysit(config, DIGITS, num_epochs=4)
+    assert result.events[0] == (1, "blow-up", 0.3, pytest.approx(0.1))
+    assert len(result.curve) == len(result.costs) == 4
+    assert result.costs[0] > 100 and np.all(np.isfinite(result.costs[1:]))
+    start = build_from_config(config, DIGITS).model
+    assert result.curve[0] == start.accuracy(DIGITS.X_dev, DIGITS.y_dev)
 
 
 def test_objective_for_run_trials_uses_num_epochs_as_the_budget():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course.lessons.pandas_and_caviar.budget_comparison import (
+from course.lessons.pandas_and_caviar import (
     METHODS,
     SPACE,
     compare_methods,

@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 
 from course.demos.live_training import LiveTraining
-from course.lessons.pandas_and_caviar.babysitting import (
+from course.lessons.pandas_and_caviar import (
     babysitting_demo,
     boundary_grid,
+    frame_data,
     make_trainer,
-    smooth,
     spiral_split,
 )
 
@@ -114,8 +114,8 @@ def test_decision_boundary_shows_the_models_own_predictions(demo):
     demo.session.pause().result(5)
     wait_for(lambda: demo.data["iteration"] == demo.session.trainer.iteration)
     data = spiral_split(seed=0)
-    points, _ = boundary_grid(data.X_train, 50)
-    predicted_one = demo.session.trainer.model.predict(points) == 1
+    grid = boundary_grid(data.X_train, 50)
+    predicted_one = demo.session.trainer.model.predict(grid.points) == 1
     shown_one = demo.data["probability"].ravel() > 0.5
     assert np.mean(predicted_one == shown_one) > 0.995  # ties at exactly 0.5 may differ
     assert 0.1 < predicted_one.mean() < 0.9  # a boundary, not one flat colour
@@ -139,7 +139,7 @@ def test_interpreter_exit_stops_a_running_demo_promptly():
         # Registered first, so it runs last: after the course's own atexit hook.
         atexit.register(lambda: print("left:", [t.name for t in threading.enumerate()
                                                 if t.name == {THREAD_NAME!r}]))
-        from course.lessons.pandas_and_caviar.babysitting import babysitting_demo
+        from course.lessons.pandas_and_caviar import babysitting_demo
         demo = babysitting_demo(autostart=True, steps_per_second=None)
         while demo.session.trainer.iteration < 50:
             time.sleep(0.01)
@@ -161,7 +161,7 @@ def test_kernel_shutdown_stops_a_running_demo():
     manager, client = jupyter_client.manager.start_new_kernel(kernel_name="python3")
     try:
         reply = client.execute_interactive(
-            "from course.lessons.pandas_and_caviar.babysitting import babysitting_demo\n"
+            "from course.lessons.pandas_and_caviar import babysitting_demo\n"
             "import time\n"
             "demo = babysitting_demo(autostart=True, steps_per_second=None)\n"
             "while demo.session.trainer.iteration < 50: time.sleep(0.01)\n",
@@ -232,11 +232,26 @@ def test_speed_limit_caps_steps_per_second():
     assert 100 < rate <= 230
 
 
-def test_smooth_matches_a_bias_corrected_running_average():
-    values = np.random.default_rng(0).random(50)
-    beta, average, expected = 0.9, 0.0, []
-    for t, v in enumerate(values, start=1):
-        average = beta * average + (1 - beta) * v
+def test_frame_smooths_the_finite_costs_over_about_one_epoch():
+    """The smoothed curve is the bias-corrected running average of the finite costs, with
+    beta = 1 - 1/(steps an epoch); checked against the recursion written out here."""
+    data = spiral_split(seed=0)
+    trainer = make_trainer(data, {"learning_rate": 0.1})
+    for _ in range(30):
+        trainer.step()
+    trainer.history.costs[5] = float("nan")  # a NaN cost is left out of the average
+    frame = frame_data(trainer, boundary_grid(data.X_train, 10))
+    steps = -(-len(data.y_train) // 32)
+    beta, average, expected = 1 - 1 / steps, 0.0, []
+    finite = [c for c in trainer.history.costs if np.isfinite(c)]
+    for t, cost in enumerate(finite, start=1):
+        average = beta * average + (1 - beta) * cost
         expected.append(average / (1 - beta**t))
-    np.testing.assert_allclose(smooth(values, span=10), expected, rtol=1e-12)
-    assert smooth(np.full(5, 3.0), span=10) == pytest.approx(np.full(5, 3.0))
+    np.testing.assert_allclose(frame["smoothed_costs"], expected, rtol=1e-10)
+
+
+def test_status_line_states_the_run_and_its_state(demo):
+    wait_for(lambda: demo.data is not None)
+    assert "learning rate 0.05" in demo.status.value and "[paused]" in demo.status.value
+    demo.controls["run"].value = True
+    wait_for(lambda: "[running]" in demo.status.value)

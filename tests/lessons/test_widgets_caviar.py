@@ -8,8 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from course.lessons.pandas_and_caviar.caviar import caviar_demo, expected_best, run_caviar
-from course.lessons.pandas_and_caviar.halving_rungs import halving_demo
+from course.lessons.pandas_and_caviar import caviar_demo, expected_best, halving_demo, run_caviar
 from course.search.halving import successive_halving
 from course.search.results import Trial, TrialTable
 from course.search.toy_objectives import simulated_training

@@ -1,39 +1,48 @@
-"""An automatic panda: one training run whose learning rate a fixed rule adjusts as it goes.
+"""An automatic panda: a Trainer callback that adjusts the learning rate as a person would.
 
     result = babysit(config, data, num_epochs=54, rule=PandaRule())
-    result.score, result.curve, result.learning_rates, result.events
+    result.score, result.curve, result.learning_rates, result.costs, result.events
     babysit_digits(config) -> TrialResult      # module level, for run_trials and process pools
 
-A person babysitting a model looks at it every so often and nudges the learning rate.
-`PandaRule` writes down what such a person does, checked after every epoch:
+    sitter = Babysitter(PandaRule(), model)    # or steer any course.nn Trainer yourself
+    Trainer(model, optimizer, X, y, callbacks=[sitter], on_divergence="stop", ...)
 
-1) blow-up: the epoch's mean cost is NaN or above `blowup` times the best so far ->
-   go back to the best weights seen so far and divide the learning rate by `factor`;
+A person babysitting a model looks at it every so often and nudges the learning rate.
+`PandaRule` writes down what such a person does; `Babysitter.on_epoch_end` applies it
+after every epoch, to the epoch's mean mini-batch cost:
+
+1) blow-up: the cost is NaN or above `blowup` times the lowest so far ->
+   go back to the best weights seen so far, divide the learning rate by `factor`, and
+   start the optimizer afresh (its velocity points the way the blow-up went);
 2) creeping: while exploring (no cut yet and no epoch whose cost rose), an epoch that
    lowers the cost by less than the fraction `slow` -> multiply the learning rate by
    `factor` (it was too timid);
 3) plateau: `patience` epochs in a row without a new lowest cost (by at least
    `slow` / 10 of it) -> divide the learning rate by `factor`.
 
-The weights it goes back to are those of the best dev accuracy so far. The network,
-optimizer and batch order come from `course.nn.build_from_config`, as in
-`train_from_config`, so a rule that never fires reproduces
-train_from_config's dev curve. `score` is the dev accuracy of the final weights.
+The weights it goes back to are those of the best dev accuracy so far (the starting
+weights until an epoch has been scored). A step whose cost is NaN or runs away makes
+the Trainer stop the run (on_divergence="stop"); `babysit` then hands that cut-short
+epoch to `Babysitter.on_divergence`, which treats it as a blow-up, and goes on with a
+fresh epoch. The network, optimizer and batch order come from
+`course.nn.build_from_config`, as in `train_from_config`, so a rule that never fires
+reproduces train_from_config's dev curve. `score` is the dev accuracy of the final
+weights.
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from course.nn import Trainer, build_from_config, make_optimizer
+from course.data import cached_digits_split
+from course.nn import Trainer, build_from_config
 from course.nn.training import CONFIG_DEFAULTS
 from course.search.results import TrialResult
 
-__all__ = ["PandaRule", "BabysitResult", "babysit", "babysit_digits"]
+__all__ = ["PandaRule", "Babysitter", "BabysitResult", "babysit", "babysit_digits"]
 
 
 @dataclass(frozen=True)
@@ -67,69 +76,99 @@ class BabysitResult:
     events: list = field(default_factory=list)  # (epoch, reason, old lr, new lr)
 
 
-def babysit(config, data, *, num_epochs, rule=PandaRule()):
-    """Train one network for `num_epochs`, letting `rule` steer its learning rate.
+class Babysitter:
+    """A Trainer callback that applies a PandaRule after every epoch (see module docstring).
 
-    Inputs: config (vocabulary dict: learning_rate, optimizer, hidden_dims, seed, ...),
-    data (a course.data Split), num_epochs (int), rule (a PandaRule).
-    Returns: a BabysitResult.
+    rule: a PandaRule; model: the network the Trainer trains, whose weights now are the
+    fall-back until an epoch has been scored. The per-epoch record (`curve`,
+    `learning_rates`, `costs`, `events`) fills as the run goes; `result()` packs it.
     """
-    model, optimizer, schedule, c, rng = build_from_config(config, data)
-    settings = optimizer.hyperparameters()
 
-    def new_trainer(optimizer):
-        return Trainer(model, optimizer, data.X_train, data.y_train, batch_size=c["batch_size"],
-                       X_dev=data.X_dev, y_dev=data.y_dev, schedule=schedule, rng=rng,
-                       on_divergence="stop")
+    def __init__(self, rule, model):
+        self.rule = rule
+        self.curve, self.learning_rates, self.costs, self.events = [], [], [], []
+        self.best_dev, self.best_cost = -1.0, math.inf
+        self.since_best, self.exploring = 0, True
+        self._best_state = _checkpoint(model)
+        self._epoch_start = 0  # index in history.costs of the current epoch's first step
 
-    learning_rate = float(settings["learning_rate"])
-    trainer = new_trainer(optimizer)
-    curve, rates, costs, events = [], [], [], []
-    best_dev, best_cost, since_best, exploring = -1.0, math.inf, 0, True
-    best_state = _checkpoint(model)
-
-    def change(epoch, reason, new_rate):
-        nonlocal learning_rate
-        events.append((epoch, reason, learning_rate, new_rate))
-        learning_rate = new_rate
-
-    for epoch in range(1, int(num_epochs) + 1):
-        seen = len(trainer.history.costs)
-        trainer.run(1)
-        rates.append(learning_rate)
-        cost = float(np.mean(trainer.history.costs[seen:]))
-        costs.append(cost)
-        if not math.isfinite(cost) or cost > rule.blowup * best_cost:  # 1) blow-up
-            _restore(model, best_state)
-            change(epoch, "blow-up", learning_rate / rule.factor)
-            # A fresh optimizer too: the old velocity points the way the blow-up went.
-            trainer = new_trainer(make_optimizer(c["optimizer"],
-                                                 **{**settings, "learning_rate": learning_rate}))
-            exploring = False
-            curve.append(model.accuracy(data.X_dev, data.y_dev))
-            continue
-        dev = trainer.history.dev_accuracy[-1]
-        curve.append(dev)
-        if dev > best_dev:  # the weights to go back to after a blow-up
-            best_dev, best_state = dev, _checkpoint(model)
-        previous_cost = costs[-2] if len(costs) > 1 else math.inf
-        if cost < (1 - rule.slow / 10) * best_cost:  # progress: a clearly lower cost
-            since_best = 0
+    # ------------------------------------------------------------------ the rule
+    def judge(self, cost, *, diverged=False):
+        """The rule's verdict on an epoch of mean cost `cost` (diverged: the Trainer cut it
+        short), remembered for the next ones: "blow-up", "creeping", "plateau" or None
+        (leave the learning rate alone)."""
+        rule, previous = self.rule, self.costs[-1] if self.costs else math.inf
+        self.costs.append(cost)
+        # 1) blow-up
+        if diverged or not math.isfinite(cost) or cost > rule.blowup * self.best_cost:
+            self.exploring = False
+            return "blow-up"
+        if cost < (1 - rule.slow / 10) * self.best_cost:  # progress: a clearly lower cost
+            self.since_best = 0
         else:
-            since_best += 1
-        best_cost = min(best_cost, cost)
-        drop = previous_cost - cost
-        if exploring and drop < 0:  # a bumpy epoch: the rate is high enough already
-            exploring = False
-        elif exploring and drop < rule.slow * previous_cost:  # 2) creeping
-            change(epoch, "creeping", learning_rate * rule.factor)
-            trainer.set_hyperparameter("learning_rate", learning_rate)
-        elif since_best >= rule.patience:  # 3) plateau
-            change(epoch, "plateau", learning_rate / rule.factor)
-            trainer.set_hyperparameter("learning_rate", learning_rate)
-            since_best, exploring = 0, False
-    return BabysitResult(float(curve[-1]), np.array(curve), np.array(rates), np.array(costs),
-                         events)
+            self.since_best += 1
+        self.best_cost = min(self.best_cost, cost)
+        drop = previous - cost
+        if self.exploring and drop < 0:  # a bumpy epoch: the rate is high enough already
+            self.exploring = False
+        elif self.exploring and drop < rule.slow * previous:  # 2) creeping
+            return "creeping"
+        elif self.since_best >= rule.patience:  # 3) plateau
+            self.since_best, self.exploring = 0, False
+            return "plateau"
+        return None
+
+    # ------------------------------------------------------------------ Trainer callback
+    def on_epoch_end(self, trainer):
+        """Judge the epoch just finished and act on the trainer (Trainer callback)."""
+        reason = self.judge(self._end_epoch(trainer))
+        if reason == "blow-up":
+            self._roll_back(trainer, trainer.epoch)
+            return
+        dev = trainer.history.dev_accuracy[-1]
+        self.curve.append(dev)
+        if dev > self.best_dev:  # the weights to go back to after a blow-up
+            self.best_dev, self._best_state = dev, _checkpoint(trainer.model)
+        rate, factor = trainer.optimizer.learning_rate, self.rule.factor
+        if reason == "creeping":
+            self._change_rate(trainer, trainer.epoch, reason, rate * factor)
+        elif reason == "plateau":
+            self._change_rate(trainer, trainer.epoch, reason, rate / factor)
+
+    def on_divergence(self, trainer):
+        """A step's cost was NaN or ran away and the Trainer stopped the run: treat the
+        epoch cut short as a blow-up and let the run go on from a fresh epoch.
+
+        `babysit` calls this; the Trainer has no divergence hook for callbacks yet.
+        """
+        self.judge(self._end_epoch(trainer), diverged=True)
+        _clear_divergence(trainer)
+        self._roll_back(trainer, trainer.epoch)
+
+    def result(self):
+        """The run so far as a BabysitResult."""
+        return BabysitResult(float(self.curve[-1]), np.array(self.curve),
+                             np.array(self.learning_rates), np.array(self.costs),
+                             list(self.events))
+
+    def _end_epoch(self, trainer):
+        """Record the learning rate the epoch trained with; return its mean cost."""
+        costs = trainer.history.costs[self._epoch_start:]
+        self.learning_rates.append(trainer.history.learning_rates[self._epoch_start])
+        self._epoch_start = len(trainer.history.costs)
+        return float(np.mean(costs))
+
+    def _roll_back(self, trainer, epoch):
+        _restore(trainer.model, self._best_state)
+        self._change_rate(trainer, epoch, "blow-up",
+                          trainer.optimizer.learning_rate / self.rule.factor)
+        optimizer = trainer.optimizer  # a fresh one, with the same (new) settings
+        trainer.optimizer = type(optimizer)(**optimizer.hyperparameters())
+        self.curve.append(trainer.model.accuracy(trainer.X_dev, trainer.y_dev))
+
+    def _change_rate(self, trainer, epoch, reason, new_rate):
+        self.events.append((epoch, reason, trainer.optimizer.learning_rate, new_rate))
+        trainer.set_hyperparameter("learning_rate", new_rate)
 
 
 def _checkpoint(model):
@@ -144,11 +183,33 @@ def _restore(model, state):
     model.bn_running.update({k: v.copy() for k, v in running.items()})
 
 
-@functools.lru_cache(maxsize=1)
-def _digits():
-    from course.data import digits_split
+def _clear_divergence(trainer):
+    """Let a Trainer that stopped on divergence go on with a fresh epoch, counting the
+    cut-short one as done. A stop-gap that touches Trainer internals until the Trainer
+    lets a callback recover from divergence (reported in issue 10)."""
+    trainer.history.diverged = False
+    trainer._position = 0  # the next step starts a new epoch in a fresh order
+    trainer.epoch += 1
 
-    return digits_split(seed=0)
+
+def babysit(config, data, *, num_epochs, rule=PandaRule()):
+    """Train one network for `num_epochs`, letting `rule` steer its learning rate.
+
+    Inputs: config (vocabulary dict: learning_rate, optimizer, hidden_dims, seed, ...),
+    data (a course.data Split with dev data), num_epochs (int), rule (a PandaRule).
+    Returns: a BabysitResult.
+    """
+    model, optimizer, schedule, c, rng = build_from_config(config, data)
+    sitter = Babysitter(rule, model)
+    trainer = Trainer(model, optimizer, data.X_train, data.y_train, batch_size=c["batch_size"],
+                      X_dev=data.X_dev, y_dev=data.y_dev, schedule=schedule, rng=rng,
+                      callbacks=[sitter], on_divergence="stop")
+    num_epochs = int(num_epochs)
+    trainer.run(num_epochs)
+    while trainer.history.diverged and trainer.epoch < num_epochs:
+        sitter.on_divergence(trainer)
+        trainer.run(num_epochs - trainer.epoch)
+    return sitter.result()
 
 
 def babysit_digits(config):
@@ -159,5 +220,5 @@ def babysit_digits(config):
     """
     config = dict(config)
     num_epochs = config.pop("num_epochs", CONFIG_DEFAULTS["num_epochs"])
-    result = babysit(config, _digits(), num_epochs=num_epochs)
+    result = babysit(config, cached_digits_split(), num_epochs=num_epochs)
     return TrialResult(result.score, result.curve)

@@ -7,8 +7,8 @@
 For one seed, every method spends `budget` epochs on the 8x8 digits, drawing configs
 from the same space:
 
-- panda: one config, trained for all `budget` epochs while `course.lessons.pandas_and_caviar.babysitter` adjusts
-  its learning rate;
+- panda: one config, trained for all `budget` epochs while the automatic babysitter
+  (see babysitter) adjusts its learning rate;
 - random search: budget // full_epochs configs, each trained for `full_epochs`;
 - successive halving: as many configs as fit in the budget, starting at 1 epoch,
   keeping the best 1/eta at each rung, up to `full_epochs`.
@@ -21,13 +21,14 @@ best" on a seed when no other method scored higher (ties count for all tied).
 from __future__ import annotations
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from course.lessons.pandas_and_caviar.babysitter import babysit_digits
+from course.rng import as_rng
 from course.search import Choice, LogUniform, random_configs
 from course.search.digits_objectives import train_digits, train_digits_for
 from course.search.halving import successive_halving
 from course.search.runner import run_trials
+from course.threads import blas_limit
 
 __all__ = ["SPACE", "METHODS", "halving_size", "compare_methods", "compare_over_seeds",
            "summarize"]
@@ -64,21 +65,21 @@ def compare_methods(seed, *, budget=54, full_epochs=9, eta=3, space=None):
     space = SPACE if space is None else space
     seeds = np.random.SeedSequence(seed).spawn(3)
     outcome = {}
-    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: threads only wait
-        (config,) = random_configs(space, 1, rng=np.random.default_rng(seeds[0]))
+    with blas_limit():  # small matrices: more BLAS threads only wait
+        (config,) = random_configs(space, 1, rng=as_rng(seeds[0]))
         panda = run_trials(babysit_digits, [{**config, "num_epochs": budget}],
                            seed=seed, progress=False)
         outcome["panda"] = (panda[0].score, panda[0].config)
 
         n_random = max(1, budget // full_epochs)
-        configs = random_configs(space, n_random, rng=np.random.default_rng(seeds[1]))
+        configs = random_configs(space, n_random, rng=as_rng(seeds[1]))
         table = run_trials(train_digits, [{**c, "num_epochs": full_epochs} for c in configs],
                            seed=seed, progress=False)
         best = table.best()
         outcome["random search"] = (best.score, best.config)
 
         n_halving, _ = halving_size(budget, full_epochs, eta)
-        configs = random_configs(space, n_halving, rng=np.random.default_rng(seeds[2]))
+        configs = random_configs(space, n_halving, rng=as_rng(seeds[2]))
         result = successive_halving(train_digits_for, configs, min_budget=1,
                                     max_budget=full_epochs, eta=eta, seed=seed, progress=False)
         outcome["successive halving"] = (result.best_score, result.best_config)

@@ -1,6 +1,6 @@
 """The panda: babysit one network live, changing its learning rate and momentum mid-run.
 
-    demo = babysitting_demo()      # a VBox; display it in a notebook
+    demo = babysitting_demo()      # a DemoView; display it in a notebook
     demo.controls["learning_rate"].value = 0.3     # applied between two steps
     demo.controls["run"].value = True              # train / pause
     demo.controls["reset"].click()                 # start again with the current values
@@ -11,109 +11,40 @@ figure shows the decision boundary, the cost of every mini-batch and the train a
 accuracy after every epoch. Each hyperparameter change is a dashed line on the curves,
 labelled with the old and new value, so the learner sees what each decision did.
 
-Layers: compute (`make_trainer`, `boundary_grid`, `class_probability`, `smooth`,
-`frame_data`), plot (`BabysittingPlot`) and view (`babysitting_demo`).
+Layers: compute (`course.lessons.pandas_and_caviar.spiral_training`: the network, the
+data and `frame_data`), plot (`BabysittingPlot`) and view (`babysitting_demo`, a
+`DemoView` without compute: the session's frames call `view.show`, and the controls
+steer the session).
 """
 
 from __future__ import annotations
 
-import math
+import html
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import FormatStrFormatter, LogLocator, MaxNLocator, NullLocator
-from scipy.signal import lfilter
 
-from course.data import make_spirals, train_dev_test_split
-from course.demos.canvas import FigureImage
 from course.demos.live_training import LiveTraining
-from course.nn import FullyConnectedNet, Momentum, Trainer
+from course.demos.view import DemoView
+from course.lessons.pandas_and_caviar.spiral_training import (
+    boundary_grid,
+    frame_data,
+    make_trainer,
+    spiral_split,
+)
 
-__all__ = ["babysitting_demo", "BabysittingDemo", "BabysittingPlot", "make_trainer",
-           "boundary_grid", "class_probability", "smooth", "frame_data", "spiral_split"]
+__all__ = ["babysitting_demo", "BabysittingDemo", "BabysittingPlot", "describe_frame"]
 
 _SHORT_NAMES = {"learning_rate": "lr", "momentum": "β"}
-
-
-# ---------------------------------------------------------------------- compute
-def spiral_split(n_samples=400, noise=0.25, seed=0):
-    """Two interleaved spirals, split into train (60%), dev (20%) and test (20%)."""
-    X, y = make_spirals(n_samples=n_samples, noise=noise, rng=seed)
-    return train_dev_test_split(X, y, rng=seed)
-
-
-def make_trainer(data, hyperparameters, *, hidden_dims=(24, 24), batch_size=32, seed=0):
-    """A fresh tanh network with momentum SGD on `data` (a course.data Split).
-
-    hyperparameters: {"learning_rate": ..., "momentum": ...}. A cost that turns NaN or
-    infinite stops the run (history.diverged) instead of raising.
-    """
-    rng = np.random.default_rng(seed)
-    model = FullyConnectedNet(data.X_train.shape[1], int(data.y_train.max()) + 1,
-                              hidden_dims=hidden_dims, activation="tanh", rng=rng)
-    optimizer = Momentum(hyperparameters["learning_rate"],
-                         momentum=hyperparameters.get("momentum", 0.9))
-    return Trainer(model, optimizer, data.X_train, data.y_train, batch_size=batch_size,
-                   X_dev=data.X_dev, y_dev=data.y_dev, rng=rng, on_divergence="stop")
-
-
-def boundary_grid(X, resolution=50, margin=0.4):
-    """Points of a square grid covering X: (points (r*r, 2), extent (x0, x1, y0, y1))."""
-    low = X.min(axis=0) - margin
-    high = X.max(axis=0) + margin
-    xs = np.linspace(low[0], high[0], resolution)
-    ys = np.linspace(low[1], high[1], resolution)
-    xx, yy = np.meshgrid(xs, ys)
-    points = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
-    return points, (low[0], high[0], low[1], high[1])
-
-
-def class_probability(model, points, resolution):
-    """Softmax probability of class 1 at each grid point, as a (resolution, resolution) image."""
-    scores = model.scores(points).astype(np.float64)
-    scores -= scores.max(axis=1, keepdims=True)
-    p = np.exp(scores)
-    p /= p.sum(axis=1, keepdims=True)
-    return p[:, 1].reshape(resolution, resolution)
-
-
-def smooth(values, span=20):
-    """Exponentially weighted average of `values` with weight 1 - 1/span on the past,
-    bias-corrected so the first points are not pulled towards 0."""
-    values = np.asarray(values, dtype=float)
-    beta = 1.0 - 1.0 / span
-    # average_t = beta * average_{t-1} + (1 - beta) * v_t, as a linear filter
-    average = lfilter([1 - beta], [1, -beta], values)
-    return average / (1 - beta ** np.arange(1, len(values) + 1))
-
-
-def frame_data(trainer, points, resolution):
-    """Everything one frame shows, copied out of the trainer (call it in the training thread)."""
-    history = trainer.history
-    costs = np.asarray(history.costs, dtype=float)
-    steps_per_epoch = math.ceil(len(trainer.y) / trainer.batch_size)
-    finite = costs[np.isfinite(costs)]
-    return {
-        "iteration": trainer.iteration,
-        "epoch": trainer.epoch,
-        "costs": costs,
-        "smoothed_costs": smooth(finite, span=steps_per_epoch) if len(finite) else finite,
-        "learning_rates": np.asarray(history.learning_rates, dtype=float),
-        "epoch_iterations": np.asarray(history.epochs, dtype=float) * steps_per_epoch,
-        "train_accuracy": np.asarray(history.train_accuracy, dtype=float),
-        "dev_accuracy": np.asarray(history.dev_accuracy, dtype=float),
-        "events": list(history.events),
-        "hyperparameters": trainer.hyperparameters(),
-        "probability": class_probability(trainer.model, points, resolution),
-        "diverged": history.diverged,
-    }
 
 
 # ---------------------------------------------------------------------- plot
 class BabysittingPlot:
     """Three panels on one figure: decision boundary, cost, accuracy.
 
-    `update(data, status)` moves the artists; the canvas then blits them (see
+    Built from the first frame (course.demos.view's Plot idiom); `update(frame)` moves
+    the artists and the canvas then blits them (see
     course.demos.canvas) unless an axis limit had to change. The x axis grows in
     jumps of 2x and the cost axis only widens, so full draws stay rare. The event
     markers are a fixed pool of hidden artists, shown and moved as events arrive.
@@ -121,17 +52,18 @@ class BabysittingPlot:
 
     MAX_EVENTS = 8  # the last few changes are marked; older ones would pile up
 
-    def __init__(self, canvas, data, extent, resolution):
+    def __init__(self, canvas, frame):
         self.canvas = canvas
         figure = canvas.figure
+        X, y = frame["X_train"], frame["y_train"]
         self.ax_data, self.ax_cost, self.ax_acc = figure.subplots(
             1, 3, gridspec_kw={"width_ratios": [1, 1.35, 1.35]})
         ax = self.ax_data
-        self.boundary = ax.imshow(np.full((resolution, resolution), 0.5), extent=extent,
+        self.boundary = ax.imshow(np.full(frame["probability"].shape, 0.5), extent=frame["extent"],
                                   origin="lower", cmap="RdBu", vmin=0, vmax=1, alpha=0.75,
                                   aspect="auto", interpolation="bilinear")
         # The points sit on top of the moving boundary, so they are animated too.
-        self.points = ax.scatter(data.X_train[:, 0], data.X_train[:, 1], c=data.y_train,
+        self.points = ax.scatter(X[:, 0], X[:, 1], c=y,
                                  cmap="RdBu", vmin=0, vmax=1, s=7, edgecolors="k",
                                  linewidths=0.3)
         ax.set_xticks([])
@@ -159,7 +91,6 @@ class BabysittingPlot:
             ax.tick_params(labelsize=7)
             ax.grid(alpha=0.3)
             ax.set_xlim(0, 100)
-        self.status = figure.text(0.01, 0.01, "", fontsize=8, family="monospace")
         self.event_marks = []  # (line on the cost axes, line on the accuracy axes, label)
         for i in range(self.MAX_EVENTS):
             self.event_marks.append((
@@ -170,13 +101,13 @@ class BabysittingPlot:
                                      ha="right", va="bottom", xytext=(-1, 2 + 4 * (i % 2)),
                                      textcoords="offset points", visible=False),
             ))
-        figure.subplots_adjust(left=0.02, right=0.99, top=0.88, bottom=0.2, wspace=0.28)
+        figure.subplots_adjust(left=0.02, right=0.99, top=0.88, bottom=0.17, wspace=0.28)
         canvas.animate(self.boundary, self.points, self.cost_raw, self.cost_smooth,
                        self.train_line, self.dev_line,
-                       *[artist for mark in self.event_marks for artist in mark], self.status)
+                       *[artist for mark in self.event_marks for artist in mark])
 
-    def update(self, data, status=""):
-        """Show `data` (from frame_data) and a one-line status under the plots."""
+    def update(self, data):
+        """Show `data` (a frame from frame_data (spiral_training))."""
         n = len(data["costs"])
         iterations = np.arange(n)
         finite = np.isfinite(data["costs"])
@@ -188,7 +119,6 @@ class BabysittingPlot:
         self._fit_limits(n, data["costs"][finite])
         self.boundary.set_data(data["probability"])
         self._mark_events(data["events"])
-        self.status.set_text(status)
 
     def _fit_limits(self, n, costs):
         right = self.ax_cost.get_xlim()[1]
@@ -223,15 +153,34 @@ class BabysittingPlot:
 
 
 # ---------------------------------------------------------------------- view
-class BabysittingDemo(widgets.VBox):
-    """The live demo: controls, the picture, and the session that trains (see module doc)."""
+def describe_frame(frame):
+    """The status line: where the run is, its hyperparameters, its state and frame rate."""
+    hyper, state = frame["hyperparameters"], frame["state"]
+    if state == LiveTraining.DIVERGED:
+        state = "diverged: lower the learning rate, then reset"
+    elif state == LiveTraining.FAILED:
+        state = f"failed: {html.escape(str(frame['error']))}"
+    rate = frame["frames_per_second"]
+    return (f"<code>iteration {frame['iteration']:5d} &nbsp; epoch {frame['epoch']:3d} &nbsp; "
+            f"learning rate {hyper['learning_rate']:.3g} &nbsp; "
+            f"momentum {hyper.get('momentum', 0):.2f} &nbsp; [{state}]"
+            + (f" &nbsp; {rate:.1f} frames/s" if rate else "") + "</code>")
+
+
+class BabysittingDemo(DemoView):
+    """The live demo: a DemoView whose pictures come from a training session (see module doc).
+
+    `session` is its LiveTraining; `close()` stops the session's thread, then the widgets.
+    """
+
+    session = None
 
     def close(self):
         """Stop the training thread, then close the widgets."""
-        self.session.close()
+        if self.session is not None:
+            self.session.close()
         for control in self.controls.values():
             control.close()
-        self.image.close()
         super().close()
 
 
@@ -243,13 +192,11 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
     data: a course.data Split of 2-D points (default: `spiral_split(seed=seed)`).
     frame_rate: frames a second while training; steps_per_second limits the speed so the
     eye can follow (400 steps a second is 50 epochs of the default spirals); None = flat out.
-    Returns a BabysittingDemo with .controls, .canvas, .image, .session, .data and .plot.
+    Returns a BabysittingDemo (a DemoView) with .controls, .canvas, .image, .status,
+    .session, .plot (after the first frame) and .data (the last frame shown).
     """
     data = spiral_split(seed=seed) if data is None else data
-    points, extent = boundary_grid(data.X_train, resolution)
-    canvas = FigureImage(figsize=(9.6, 3.0), dpi=80)
-    plot = BabysittingPlot(canvas, data, extent, resolution)
-
+    grid = boundary_grid(data.X_train, resolution)
     controls = {
         "learning_rate": widgets.FloatLogSlider(
             value=learning_rate, base=10, min=-3, max=1, step=0.1, description="learning rate",
@@ -264,33 +211,21 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
         "reset": widgets.Button(description="reset", icon="refresh",
                                 tooltip="start a fresh network with the current values"),
     }
-    rate_label = widgets.Label()
+    demo = BabysittingDemo(controls, None, BabysittingPlot, describe=describe_frame,
+                           figsize=(9.6, 3.0), per_row=2)
 
-    def draw(session):
-        trainer = session.trainer
-        frame = frame_data(trainer, points, resolution)
-        hyper = frame["hyperparameters"]
-        state = session.state
-        if state == session.DIVERGED:
-            state = "diverged: lower the learning rate, then reset"
-        elif state == session.FAILED:
-            state = f"failed: {session.error}"
-        status = (f"iteration {frame['iteration']:5d}   epoch {frame['epoch']:3d}   "
-                  f"learning rate {hyper['learning_rate']:.3g}   "
-                  f"momentum {hyper.get('momentum', 0):.2f}   [{state}]")
-        with canvas.lock:
-            plot.update(frame, status)
-        canvas.refresh(force=True)
-        demo.data = frame
-        rate = session.update_rate()
-        rate_label.value = f"{rate:.1f} frames/s" if rate else ""
+    def show_frame(session):  # runs in the training thread
+        frame = frame_data(session.trainer, grid)
+        frame.update(state=session.state, error=session.error,
+                     frames_per_second=session.update_rate())
+        demo.show(frame)
 
     session = LiveTraining(
         lambda hyper: make_trainer(data, hyper, hidden_dims=hidden_dims,
                                    batch_size=batch_size, seed=seed),
         {"learning_rate": learning_rate, "momentum": momentum},
-        on_frame=draw, frame_interval=1.0 / frame_rate, steps_per_second=steps_per_second,
-        max_epochs=max_epochs, autostart=autostart)
+        on_frame=show_frame, frame_interval=1.0 / frame_rate,
+        steps_per_second=steps_per_second, max_epochs=max_epochs, autostart=autostart)
 
     def send_to_session(name):
         def on_change(change):
@@ -306,13 +241,6 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
 
     controls["run"].observe(on_run, names="value")
     controls["reset"].on_click(lambda _: session.reset())
-
-    demo = BabysittingDemo([
-        widgets.HBox([controls["learning_rate"], controls["momentum"]]),
-        widgets.HBox([controls["run"], controls["reset"], rate_label]),
-        canvas.image,
-    ])
-    demo.controls, demo.canvas, demo.image, demo.plot = controls, canvas, canvas.image, plot
-    demo.session, demo.data, demo.rate_label = session, None, rate_label
+    demo.session = session
     session.start()
     return demo

@@ -1,0 +1,105 @@
+"""One small network learning two spirals: the run the live babysitting demo trains and shows.
+
+    data = spiral_split(seed=0)                                  # a course.data Split
+    trainer = make_trainer(data, {"learning_rate": 0.03, "momentum": 0.9})
+    grid = boundary_grid(data.X_train, resolution=50)
+    frame = frame_data(trainer, grid)                            # what one frame shows
+
+`make_trainer` builds a fresh tanh network with momentum SGD, seeded, so two trainers
+built alike step alike (the lesson replays a slider change with one). `frame_data`
+copies out of the trainer everything a picture of the run needs: the cost of every
+mini-batch and its bias-corrected moving average over about one epoch, the train and
+dev accuracy after every epoch, the hyperparameter changes, and the probability of
+class 1 over a grid of points (the decision boundary). No screen code here: the demo
+that draws it is `spiral_training_demo` (babysitting_demo).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from course.data import make_spirals, train_dev_test_split
+from course.nn import FullyConnectedNet, Momentum, Trainer
+from course.rng import as_rng
+from course.smoothing import exponentially_weighted_average
+
+__all__ = ["spiral_split", "make_trainer", "Grid", "boundary_grid", "frame_data"]
+
+
+def spiral_split(n_samples=400, noise=0.25, seed=0):
+    """Two interleaved spirals, split into train (60%), dev (20%) and test (20%)."""
+    X, y = make_spirals(n_samples=n_samples, noise=noise, rng=seed)
+    return train_dev_test_split(X, y, rng=seed)
+
+
+def make_trainer(data, hyperparameters, *, hidden_dims=(24, 24), batch_size=32, seed=0):
+    """A fresh tanh network with momentum SGD on `data` (a course.data Split).
+
+    hyperparameters: {"learning_rate": ..., "momentum": ...}. A cost that turns NaN or
+    infinite stops the run (history.diverged) instead of raising.
+    """
+    rng = as_rng(seed)
+    model = FullyConnectedNet(data.X_train.shape[1], int(data.y_train.max()) + 1,
+                              hidden_dims=hidden_dims, activation="tanh", rng=rng)
+    optimizer = Momentum(hyperparameters["learning_rate"],
+                         momentum=hyperparameters.get("momentum", 0.9))
+    return Trainer(model, optimizer, data.X_train, data.y_train, batch_size=batch_size,
+                   X_dev=data.X_dev, y_dev=data.y_dev, rng=rng, on_divergence="stop")
+
+
+class Grid(NamedTuple):
+    """A square grid of points: points (resolution**2, 2) float32, row by row from the
+    bottom; extent (x0, x1, y0, y1); resolution points a side."""
+
+    points: np.ndarray
+    extent: tuple
+    resolution: int
+
+
+def boundary_grid(X, resolution=50, margin=0.4):
+    """The Grid covering the 2-D points X with `margin` to spare on every side."""
+    low = X.min(axis=0) - margin
+    high = X.max(axis=0) + margin
+    xs = np.linspace(low[0], high[0], resolution)
+    ys = np.linspace(low[1], high[1], resolution)
+    xx, yy = np.meshgrid(xs, ys)
+    points = np.column_stack([xx.ravel(), yy.ravel()]).astype(np.float32)
+    return Grid(points, (low[0], high[0], low[1], high[1]), resolution)
+
+
+def frame_data(trainer, grid):
+    """Everything one frame shows, copied out of the trainer (call it in the training thread).
+
+    The smoothed cost averages about one epoch of mini-batches (beta = 1 - 1/steps a
+    epoch), over the finite costs only; `probability` is P(class 1) on the grid, an
+    image (resolution, resolution). X_train, y_train and extent do not change from
+    frame to frame; the plot draws them once.
+    """
+    history = trainer.history
+    costs = np.asarray(history.costs, dtype=float)
+    steps_per_epoch = math.ceil(len(trainer.y) / trainer.batch_size)
+    finite = costs[np.isfinite(costs)]
+    smoothed = (exponentially_weighted_average(finite, 1.0 - 1.0 / steps_per_epoch,
+                                               bias_correction=True)
+                if len(finite) else finite)
+    probability = trainer.model.probabilities(grid.points)[:, 1]
+    return {
+        "iteration": trainer.iteration,
+        "epoch": trainer.epoch,
+        "costs": costs,
+        "smoothed_costs": smoothed,
+        "learning_rates": np.asarray(history.learning_rates, dtype=float),
+        "epoch_iterations": np.asarray(history.epochs, dtype=float) * steps_per_epoch,
+        "train_accuracy": np.asarray(history.train_accuracy, dtype=float),
+        "dev_accuracy": np.asarray(history.dev_accuracy, dtype=float),
+        "events": list(history.events),
+        "hyperparameters": trainer.hyperparameters(),
+        "probability": probability.reshape(grid.resolution, grid.resolution),
+        "diverged": history.diverged,
+        "X_train": trainer.X,
+        "y_train": trainer.y,
+        "extent": grid.extent,
+    }
