@@ -51,6 +51,9 @@ def limit_blas_threads() -> None:
     """Limit BLAS to `blas_threads()` threads for the rest of the process."""
     threads = blas_threads()
     if threads > 0:
+        # A BLAS library loaded later (SciPy ships its own OpenBLAS) misses the limit below,
+        # but reads this variable when it loads; so do the processes this one starts.
+        os.environ["OPENBLAS_NUM_THREADS"] = str(threads)
         threadpool_limits(threads, user_api="blas")
 
 

@@ -1,7 +1,9 @@
 """Are the datasets what they claim: the real digits read offline without
-importing scikit-learn, toy sets on their curves with the stated noise, and
-splits that cover every row once?"""
+importing scikit-learn, one shared read-only copy of a digits split, toy sets on
+their curves with the stated noise, and splits that cover every row once?"""
 
+import math
+import re
 import subprocess
 import sys
 
@@ -11,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from course.data import (
+    cached_digits_split,
     digits_split,
     load_digits,
     make_circles,
@@ -55,6 +58,25 @@ def test_digits_split_is_60_20_20_disjoint_and_seeded():
     assert rows == {r.tobytes() for r in X}  # together they are the whole set
     assert np.array_equal(digits_split(0).y_dev, split.y_dev)
     assert not np.array_equal(digits_split(1).y_dev, split.y_dev)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_cached_split_equals_digits_split_and_is_shared_and_read_only(seed):
+    cached = cached_digits_split(seed)
+    fresh = digits_split(seed)
+    assert all(np.array_equal(a, b) and a.dtype == b.dtype for a, b in zip(cached, fresh,
+                                                                         strict=True))
+    assert cached_digits_split(seed) is cached and cached_digits_split(seed=seed) is cached
+    for part in cached:
+        assert not part.flags.writeable
+        with pytest.raises(ValueError, match="read-only"):
+            part[0] = 0
+    fresh.X_train[:] = -1  # digits_split still hands out copies of its own
+    assert cached.X_train.min() == 0
+
+
+def test_cached_splits_of_two_seeds_differ():
+    assert not np.array_equal(cached_digits_split(0).y_dev, cached_digits_split(1).y_dev)
 
 
 @settings(max_examples=30, deadline=None)
@@ -112,15 +134,33 @@ def test_circle_noise_has_the_stated_standard_deviation():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: make_spirals(0), "n_samples"),
-    (lambda: make_spirals(2, n_classes=3), "fewer than the 3 classes"),
-    (lambda: make_moons(noise=-0.1), "noise"),
-    (lambda: make_circles(factor=1.0), "factor"),
-    (lambda: train_dev_test_split(np.zeros(3), np.zeros(3, int)), "shape"),
-    (lambda: train_dev_test_split(np.zeros((3, 1)), np.zeros(2, int)), r"shape \(3,\)"),
+    (lambda: make_spirals(0), "n_samples must be a whole number >= 1, got 0; pass e.g. "
+                              "n_samples=300."),
+    (lambda: make_spirals(30.0), "n_samples must be a whole number >= 1, got 30.0"),
+    (lambda: make_spirals(2, n_classes=3), "n_samples=2 is fewer than the 3 classes; pass "
+                                           "n_samples >= 3."),
+    (lambda: make_spirals(noise=math.nan), "noise must be a finite number >= 0, got nan"),
+    (lambda: make_moons(noise=-0.1), "noise must be a finite number >= 0, got -0.1; pass e.g. "
+                                     "noise=0.1."),
+    (lambda: make_moons(noise="0.1"), "noise must be a finite number >= 0, got '0.1'"),
+    (lambda: make_circles(noise=True), "noise must be a finite number >= 0, got True"),
+    (lambda: make_circles(factor=1.0), "factor must lie in (0, 1), got 1.0; pass e.g. "
+                                       "factor=0.5."),
+    (lambda: make_circles(factor=math.nan), "factor must lie in (0, 1), got nan"),
+    (lambda: make_moons(rng=-1), "rng must be a numpy Generator"),
+    (lambda: train_dev_test_split(np.zeros(3), np.zeros(3, int)),
+     "X must have shape (n, features) with one example per row, got shape (3,)"),
+    (lambda: train_dev_test_split(np.zeros((3, 1)), np.zeros(2, int)), "shape (3,)"),
     (lambda: train_dev_test_split(np.zeros((9, 1)), np.zeros(9, int), dev_fraction=1.2),
-     "dev_fraction"),
+     "dev_fraction must lie in [0, 1), got 1.2; pass e.g. dev_fraction=0.2."),
+    (lambda: train_dev_test_split(np.zeros((9, 1)), np.zeros(9, int), test_fraction=math.nan),
+     "test_fraction must lie in [0, 1), got nan"),
+    (lambda: train_dev_test_split(np.zeros((9, 1)), np.zeros(9, int), dev_fraction=True),
+     "dev_fraction must lie in [0, 1), got True"),
+    (lambda: train_dev_test_split(np.zeros((2, 1)), np.zeros(2, int), 0.5, 0.5),
+     "dev_fraction=0.5 and test_fraction=0.5 leave no training rows out of 2; make them "
+     "smaller."),
 ])
-def test_bad_arguments_are_refused(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_are_refused_by_name_and_value(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
         call()
