@@ -96,6 +96,7 @@ def test_the_callback_changes_the_rate_and_rolls_back_to_the_best_weights():
         history.costs += [cost, cost]  # two steps an epoch, at the current rate
         history.learning_rates += [trainer.optimizer.learning_rate] * 2
         rates.append(trainer.optimizer.learning_rate)
+        history.epochs.append(epoch)  # scored this epoch: the callback reads `accuracy`
         history.dev_accuracy.append(accuracy)
         trainer.epoch = epoch
         sitter.on_epoch_end(trainer)
@@ -122,6 +123,14 @@ def test_a_run_that_diverges_in_its_first_epoch_goes_back_to_its_start():
     assert result.costs[0] > 100 and np.all(np.isfinite(result.costs[1:]))
     start = build_from_config(config, DIGITS).model
     assert result.curve[0] == start.accuracy(DIGITS.X_dev, DIGITS.y_dev)
+
+
+def test_a_trainer_without_dev_data_is_refused_with_what_to_pass():
+    model = FullyConnectedNet(64, 10, hidden_dims=(8,), rng=0)
+    trainer = Trainer(model, Momentum(0.1), DIGITS.X_train, DIGITS.y_train,
+                      callbacks=[Babysitter(PandaRule(), model)])
+    with pytest.raises(ValueError, match="X_dev and y_dev"):
+        trainer.run(1)
 
 
 def test_objective_for_run_trials_uses_num_epochs_as_the_budget():

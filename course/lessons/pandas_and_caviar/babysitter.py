@@ -125,6 +125,7 @@ class Babysitter:
         if reason == "blow-up":
             self._roll_back(trainer, trainer.epoch)
             return
+        trainer.evaluate()  # a no-op when the Trainer has scored this epoch already
         dev = trainer.history.dev_accuracy[-1]
         self.curve.append(dev)
         if dev > self.best_dev:  # the weights to go back to after a blow-up
@@ -153,6 +154,9 @@ class Babysitter:
 
     def _end_epoch(self, trainer):
         """Record the learning rate the epoch trained with; return its mean cost."""
+        if trainer.X_dev is None:
+            raise ValueError("the Babysitter keeps the weights with the best dev accuracy, but "
+                             "this Trainer has no dev data; pass X_dev and y_dev to it.")
         costs = trainer.history.costs[self._epoch_start:]
         self.learning_rates.append(trainer.history.learning_rates[self._epoch_start])
         self._epoch_start = len(trainer.history.costs)
