@@ -57,12 +57,12 @@ class Grid:
         if isinstance(points_per_axis, dict):
             unknown = sorted(set(points_per_axis) - set(dims))
             if unknown:
-                raise ValueError(
-                    f"points_per_axis names {unknown} that are not in the space {list(dims)}"
-                )
+                raise ValueError(f"points_per_axis names {unknown} that are not in the space "
+                                 f"{list(dims)}; use the space's names.")
             missing = [n for n in numeric if n not in points_per_axis]
             if missing:
-                raise ValueError(f"points_per_axis has no number of points for {missing}")
+                raise ValueError(f"points_per_axis has no number of points for {missing}; give "
+                                 "one for every numeric dimension, or one int for all.")
             return {n: check_positive_int(f"points_per_axis[{n!r}]", c, example=3)
                     for n, c in points_per_axis.items()}
         count = check_positive_int("points_per_axis", points_per_axis, example=3)

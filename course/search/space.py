@@ -39,21 +39,23 @@ def check_space(space) -> dict[str, Dimension]:
     """
     if not isinstance(space, Mapping):
         raise TypeError(
-            f"a space is a dict name -> dimension or constant, got {type(space).__name__}"
+            f"a space is a dict name -> dimension or constant, got a {type(space).__name__}; "
+            "write e.g. {'learning_rate': LogUniform(1e-4, 1e-1)}."
         )
     checked = {}
     for name, dim in space.items():
         if not isinstance(name, str) or not name:
-            raise ValueError(f"space keys must be non-empty strings, got {name!r}")
+            raise ValueError(f"space keys must be non-empty strings, got {name!r}; name each "
+                             "hyperparameter, e.g. 'learning_rate'.")
         if isinstance(dim, type) and issubclass(dim, Dimension):
             raise ValueError(
                 f"space[{name!r}] is the class {dim.__name__}, not a dimension; "
-                f"give its bounds, e.g. {dim.__name__}(low, high)"
+                f"give its bounds, e.g. {dim.__name__}(low, high)."
             )
         if isinstance(dim, (list, set, frozenset, dict, np.ndarray)):
             raise ValueError(
                 f"space[{name!r}] is a {type(dim).__name__} {dim!r}; write Choice([...]) "
-                "to search over these values, or a tuple for a constant"
+                "to search over these values, or a tuple for a constant."
             )
         checked[name] = dim if isinstance(dim, Dimension) else Fixed(dim)
     return checked
@@ -82,7 +84,7 @@ def configs_from_unit(space, unit) -> list[dict]:
     if unit.ndim != 2 or unit.shape[1] != len(names):
         raise ValueError(
             f"unit must have shape (n, {len(names)}) for the searched dimensions "
-            f"{names}, got shape {unit.shape}"
+            f"{names}, got shape {unit.shape}; pass one row per config."
         )
     columns = {name: dims[name].from_unit(unit[:, j]).tolist() for j, name in enumerate(names)}
     configs = []
