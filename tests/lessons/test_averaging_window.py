@@ -1,10 +1,12 @@
-"""Does the beta demo average the series as the recursion says, and redraw as beta moves?"""
+"""Does lesson 03 show the windows it claims, and does the beta demo redraw as beta moves?
+
+The moving average itself is tested in tests/library/test_smoothing.py."""
 
 import numpy as np
 import pytest
 
 from course.lessons.sampling_scales import beta_window_data, beta_window_demo, noisy_series
-from course.smoothing import effective_window, exponentially_weighted_average
+from course.smoothing import effective_window
 
 
 def loop_average(x, beta, bias_correction):
@@ -13,14 +15,6 @@ def loop_average(x, beta, bias_correction):
         v = beta * v + (1 - beta) * value
         out.append(v / (1 - beta**t) if bias_correction else v)
     return np.array(out)
-
-
-@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.999])
-@pytest.mark.parametrize("bias_correction", [False, True])
-def test_average_matches_the_plain_recursion(beta, bias_correction):
-    x = noisy_series(200, rng=3)
-    ours = exponentially_weighted_average(x, beta, bias_correction)
-    assert np.allclose(ours, loop_average(x, beta, bias_correction))
 
 
 def test_window_is_one_over_one_minus_beta_and_the_compared_pairs_differ_as_taught():
@@ -38,11 +32,6 @@ def test_the_lessons_data_average_the_series_it_is_given():
     data = beta_window_data(0.8, True, x)
     assert data["window"] == pytest.approx(5)
     assert np.allclose(data["average"], loop_average(x, 0.8, True))
-
-
-def test_beta_outside_zero_one_is_refused():
-    with pytest.raises(ValueError, match="beta"):
-        exponentially_weighted_average([1.0, 2.0], 1.0)
 
 
 def test_moving_the_slider_smooths_more_and_redraws():
