@@ -9,14 +9,20 @@ functions can be dropped into the shared network):
                                              batch_mean, batch_var, momentum)
     out = batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5)
 
-Train mode normalizes each feature (column) of z with the batch mean and the
-batch variance (divided by m, the batch size), then scales by gamma and shifts
-by beta. The running averages follow new = momentum * old + (1 - momentum) * batch,
-and eval mode normalizes with them instead of the batch's statistics.
+Train mode normalizes each feature (column) of z with the batch mean mu and the
+batch variance var (divided by m, the batch size), then scales by gamma and shifts
+by beta:
 
-`BatchNormOps` bundles the four callables; the network takes one (default
-`DEFAULT_BATCHNORM`). The network computes the batch mean and variance it feeds
-to update_running_stats itself, so a learner's cache layout does not matter.
+    x_hat = (z - mu) / sqrt(var + eps),     out = gamma * x_hat + beta.
+
+The running averages follow new = momentum * old + (1 - momentum) * batch, and
+eval mode normalizes with them instead of the batch's statistics.
+
+`BatchNormOps` bundles the four callables; the network takes one. Its default,
+`DEFAULT_BATCHNORM`, uses the twins of these functions in `course.nn.fast` (the
+same numbers, faster). The network computes the batch mean and variance it feeds
+to update_running_stats itself when a learner's cache does not carry them, so a
+learner's cache layout does not matter.
 """
 
 from collections.abc import Callable
@@ -25,38 +31,31 @@ from typing import NamedTuple
 
 import numpy as np
 
+from course.nn import fast
+
 
 class BatchNormCache(NamedTuple):
-    """What batchnorm_backward needs; mean and var are the batch statistics.
+    """What batchnorm_backward needs; mean and var are the batch statistics."""
 
-    The normalized input is xhat = centred * inv_std; keeping `centred` instead
-    saves the forward pass one sweep over the batch.
-    """
-
-    centred: np.ndarray
-    gamma: np.ndarray
-    inv_std: np.ndarray
-    mean: np.ndarray
-    var: np.ndarray
+    x_hat: np.ndarray  # (m, h) the normalized z
+    gamma: np.ndarray  # (h,)
+    std: np.ndarray  # (h,) sqrt(var + eps)
+    mean: np.ndarray  # (h,)
+    var: np.ndarray  # (h,)
 
 
 def batchnorm_forward(z, gamma, beta, eps=1e-5):
     """Batch norm in train mode.
 
     Inputs: z (m, h); gamma (h,); beta (h,); eps added to the variance.
-    Returns: out (m, h) = gamma * (z - mean) / sqrt(var + eps) + beta, where mean
-    and var (divided by m) are taken over the batch; cache (a BatchNormCache).
+    Returns: out (m, h) = gamma * x_hat + beta; cache (a BatchNormCache).
     """
-    # Column means as one product with a vector of 1/m: for a batch NumPy does that
-    # several times faster than z.mean(axis=0).
-    average = np.full(z.shape[0], 1 / z.shape[0], dtype=z.dtype)
-    mean = average @ z
-    centred = z - mean
-    var = average @ (centred * centred)
-    inv_std = (var + eps) ** -0.5
-    out = centred * (gamma * inv_std)  # gamma * xhat
-    out += beta
-    return out, BatchNormCache(centred, gamma, inv_std, mean, var)
+    mu = z.mean(axis=0)
+    var = ((z - mu) ** 2).mean(axis=0)
+    std = np.sqrt(var + eps)
+    x_hat = (z - mu) / std
+    out = gamma * x_hat + beta
+    return out, BatchNormCache(x_hat, gamma, std, mu, var)
 
 
 def batchnorm_backward(dout, cache):
@@ -64,24 +63,25 @@ def batchnorm_backward(dout, cache):
 
     Inputs: dout (m, h); cache from batchnorm_forward.
     Returns: dz (m, h), dgamma (h,), dbeta (h,).
+
+    z reaches out through x_hat directly and through mu and var. Summing the three
+    paths gives the compact form
+        dz = (m * dx_hat - sum(dx_hat) - x_hat * sum(dx_hat * x_hat)) / (m * std),
+    with dx_hat = dout * gamma and the sums taken over the batch (axis 0).
     """
-    centred, gamma, inv_std = cache.centred, cache.gamma, cache.inv_std
+    x_hat, gamma, std = cache.x_hat, cache.gamma, cache.std
     m = dout.shape[0]
-    ones = np.ones(m, dtype=dout.dtype)
-    dbeta = ones @ dout
-    dgamma = (ones @ (dout * centred)) * inv_std  # sum of dout * xhat
-    # d(out)/dz through xhat, the mean and the variance, collected into one line:
-    # dz = gamma / std * (dout - sum(dout) / m - xhat * sum(dout * xhat) / m).
-    dz = centred * (dgamma * (inv_std / -m))
-    dz += dout
-    dz -= dbeta / m
-    dz *= gamma * inv_std
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * gamma
+    dz = (m * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0)) / (m * std)
     return dz, dgamma, dbeta
 
 
 def update_running_stats(running_mean, running_var, batch_mean, batch_var, momentum):
     """Exponential running averages of the batch statistics.
 
+    Inputs: the running and the batch mean and variance, each (h,); momentum in [0, 1).
     Returns: (new_mean, new_var), each new = momentum * old + (1 - momentum) * batch.
     """
     new_mean = momentum * running_mean + (1 - momentum) * batch_mean
@@ -94,8 +94,8 @@ def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
 
     Returns: out (m, h) = gamma * (z - running_mean) / sqrt(running_var + eps) + beta.
     """
-    scale = gamma / np.sqrt(running_var + eps)
-    return z * scale + (beta - running_mean * scale)
+    x_hat = (z - running_mean) / np.sqrt(running_var + eps)
+    return gamma * x_hat + beta
 
 
 @dataclass(frozen=True)
@@ -109,5 +109,6 @@ class BatchNormOps:
 
 
 DEFAULT_BATCHNORM = BatchNormOps(
-    batchnorm_forward, batchnorm_backward, update_running_stats, batchnorm_inference
+    fast.batchnorm_forward, fast.batchnorm_backward, update_running_stats,
+    fast.batchnorm_inference,
 )

@@ -1,73 +1,67 @@
-"""Layers as forward/backward pairs.
+"""Layers as forward/backward pairs, written as the lecture writes them.
 
 Interface, for every layer here:
 
     out, cache = <layer>_forward(inputs...)     # cache keeps what backward needs
     grads      = <layer>_backward(dout, cache)  # dout = d(cost)/d(out), same shape as out
 
-Arrays hold one example per row: x has shape (batch, features). Backward passes
-return new arrays and never change their inputs. `ACTIVATIONS` maps an
-activation's name to its (forward, backward) pair.
+Arrays hold one example per row: x has shape (m, features) for a batch of m
+examples. Backward passes return new arrays and never change their inputs.
+`ACTIVATIONS` maps an activation's name to its (forward, backward) pair.
+
+These are the reference forms. The network trains with their twins in
+`course.nn.fast`, which give the same numbers with fewer passes over memory;
+tests/library/test_fast_kernels.py checks each pair against each other.
 """
 
 import numpy as np
 
 
-def sum_rows(x):
-    """Sum of the rows of x (shape (m, n)) -> shape (n,).
-
-    Written as a matrix product with a vector of ones: for the tall, thin arrays
-    of a mini-batch NumPy computes this several times faster than x.sum(axis=0).
-    """
-    return np.ones(x.shape[0], dtype=x.dtype) @ x
-
-
 def dense_forward(x, W, b=None):
     """Affine layer: out = x @ W + b.
 
-    Inputs: x (m, d); W (d, h); b (h,) or None for a layer without bias
+    Inputs: x (m, d); W (d, h); b (h,), or None for a layer without bias
     (the layer before batch norm, whose beta takes the bias's place).
-    Returns: out (m, h), cache.
+    Returns: out (m, h), cache = (x, W, b).
     """
-    out = x @ W
-    if b is not None:
-        out += b
-    return out, (x, W, b is not None)
+    out = x @ W if b is None else x @ W + b
+    return out, (x, W, b)
 
 
-def dense_backward(dout, cache, need_dx=True):
+def dense_backward(dout, cache):
     """Backward pass of dense_forward.
 
-    Inputs: dout (m, h); cache from dense_forward; need_dx=False skips dx (returned
-    as None), for a first layer whose input is the data.
-    Returns: dx (m, d), dW (d, h), db (h,) or None when the layer has no bias.
+    Inputs: dout (m, h); cache from dense_forward.
+    Returns: dx (m, d) = dout @ W.T, dW (d, h) = x.T @ dout, db (h,) = the column sums
+    of dout (None when the layer has no bias).
     """
-    x, W, has_bias = cache
-    dx = dout @ W.T if need_dx else None
+    x, W, b = cache
+    dx = dout @ W.T
     dW = x.T @ dout
-    db = sum_rows(dout) if has_bias else None
+    db = None if b is None else dout.sum(axis=0)
     return dx, dW, db
 
 
 def relu_forward(z):
-    """ReLU: out = max(z, 0), elementwise. Returns out (same shape as z), cache.
+    """ReLU: out = max(z, 0), elementwise.
 
-    Computed as (z + |z|) / 2, exactly the same numbers: NumPy's float32 maximum
-    runs about half as fast as these two simple passes.
+    Inputs: z, any shape. Returns: out (same shape), cache = z.
     """
-    out = np.abs(z)
-    out += z
-    out *= 0.5
-    return out, out
+    return np.maximum(z, 0), z
 
 
 def relu_backward(dout, cache):
-    """Backward pass of relu_forward: dz = dout where z > 0, else 0."""
-    return dout * (cache > 0)
+    """Backward pass of relu_forward: dz = dout where z > 0, else 0.
+
+    Inputs: dout; cache = z (or relu(z): both are > 0 at the same places).
+    Returns: dz (same shape as dout).
+    """
+    z = cache
+    return dout * (z > 0)
 
 
 def tanh_forward(z):
-    """Hyperbolic tangent, elementwise. Returns out (same shape as z), cache."""
+    """Hyperbolic tangent, elementwise. Returns out (same shape as z), cache = out."""
     out = np.tanh(z)
     return out, out
 
@@ -75,24 +69,26 @@ def tanh_forward(z):
 def tanh_backward(dout, cache):
     """Backward pass of tanh_forward: dz = dout * (1 - tanh(z)**2)."""
     out = cache
-    return dout * (1 - out * out)
+    return dout * (1 - out**2)
 
 
 def sigmoid_forward(z):
-    """Logistic sigmoid 1 / (1 + exp(-z)), elementwise. Returns out, cache.
+    """Logistic sigmoid: out = 1 / (1 + exp(-z)), elementwise.
 
-    Computed as (1 + tanh(z / 2)) / 2, the same function, which never overflows.
+    For z < 0, exp(-z) can overflow, so there we use the same fraction multiplied
+    above and below by exp(z): out = exp(z) / (1 + exp(z)). Either way the
+    exponential is of -|z| and lies in (0, 1].
+    Returns: out (same shape as z), cache = out.
     """
-    out = np.tanh(0.5 * z)
-    out += 1
-    out *= 0.5
+    e = np.exp(-np.abs(z))
+    out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
     return out, out
 
 
 def sigmoid_backward(dout, cache):
-    """Backward pass of sigmoid_forward: dz = dout * s * (1 - s)."""
-    out = cache
-    return dout * (out * (1 - out))
+    """Backward pass of sigmoid_forward: dz = dout * s * (1 - s), with s = sigmoid(z)."""
+    s = cache
+    return dout * s * (1 - s)
 
 
 ACTIVATIONS = {

@@ -5,7 +5,9 @@
                             bn_momentum=0.9, bn_eps=1e-5, batchnorm=None,
                             dtype=numpy.float32, rng=None)
     cost, grads = net.loss(X, y)      # train mode; grads keyed like net.params
-    net.scores(X), net.predict(X), net.accuracy(X, y)   # eval mode
+    net.scores(X), net.probabilities(X), net.predict(X), net.accuracy(X, y)   # eval mode
+    scores, zs = net.layer_inputs(X, statistics="running")   # or "batch"; each layer's z
+    net.parameter_table(), net.num_parameters(), net.hyperparameters()
 
 Each hidden layer is dense -> (batch norm) -> activation; the output layer is
 dense and feeds a softmax cross-entropy loss. Parameters, in `net.params`:
@@ -16,28 +18,33 @@ has "W{L}", "b{L}". The running averages of batch norm live in `net.bn_running`
 
 `net.params` is a PackedArrays: assigning `net.params["W1"] = array` copies the
 values in. The cost includes 0.5 * reg * sum(W**2) over the weights W only.
+
+The layers run on the kernels of `course.nn.fast`, the fast twins of the readable
+forms in `layers`, `losses` and `batchnorm`; batch norm runs on `batchnorm`, a
+BatchNormOps plug point (default DEFAULT_BATCHNORM, itself built on those kernels).
 """
 
 import math
 
 import numpy as np
 
+from course.nn import fast
 from course.nn.batchnorm import DEFAULT_BATCHNORM, BatchNormCache, BatchNormOps
-from course.nn.layers import ACTIVATIONS, dense_backward, dense_forward, sum_rows
-from course.nn.losses import softmax_cross_entropy_unchecked
+from course.nn.losses import softmax
 from course.nn.packed import PackedArrays
+from course.rng import as_rng
 from course.validate import (
     check_choice,
     check_features,
     check_fraction,
     check_labels,
+    check_number,
     check_positive,
     check_positive_int,
 )
 
-
-def _as_rng(rng):
-    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+# Caches that carry the batch's mean and var, so the running averages need not recompute them.
+_CACHES_WITH_STATISTICS = (BatchNormCache, fast.BatchNormCache)
 
 
 class FullyConnectedNet:
@@ -63,7 +70,7 @@ class FullyConnectedNet:
         if isinstance(hidden_dims, (int, np.integer)):
             hidden_dims = (hidden_dims,)
         self.hidden_dims = tuple(check_positive_int("hidden_dims entry", h) for h in hidden_dims)
-        self.activation = check_choice("activation", activation, ACTIVATIONS)
+        self.activation = check_choice("activation", activation, fast.ACTIVATIONS)
         self.use_batchnorm = bool(use_batchnorm)
         if weight_scale is not None:
             weight_scale = check_positive("weight_scale", weight_scale)
@@ -72,16 +79,18 @@ class FullyConnectedNet:
         self.bn_momentum = check_fraction("bn_momentum", bn_momentum)
         self.bn_eps = check_positive("bn_eps", bn_eps)
         if batchnorm is not None and not isinstance(batchnorm, BatchNormOps):
-            raise ValueError("batchnorm must be a BatchNormOps(forward, backward, "
-                             "update_running_stats, inference) or None for the default.")
+            raise ValueError(f"batchnorm must be a BatchNormOps, got {batchnorm!r}; pass "
+                             "BatchNormOps(forward, backward, update_running_stats, inference) "
+                             "or None for the default.")
         self.batchnorm = batchnorm or DEFAULT_BATCHNORM
         self.dtype = np.dtype(dtype)
         if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}.")
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}; pass "
+                             "dtype=numpy.float32 (fast) or numpy.float64 (gradient checks).")
         self.num_layers = len(self.hidden_dims) + 1
         self.params = PackedArrays(self._layout(), dtype=self.dtype)
         self.bn_running = {}
-        self._initialize(_as_rng(rng))
+        self._initialize(as_rng(rng))
 
     # The reg setter lets a callback change it between steps, with a check.
     @property
@@ -90,10 +99,7 @@ class FullyConnectedNet:
 
     @reg.setter
     def reg(self, value):
-        value = float(value)
-        if not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"reg must be a finite number >= 0, got {value!r}.")
-        self._reg = value
+        self._reg = check_number("reg", value, at_least=0)
 
     def _layout(self):
         dims = (self.input_dim, *self.hidden_dims, self.num_classes)
@@ -163,7 +169,7 @@ class FullyConnectedNet:
             X = self._input(X)
             y = check_labels(y, X.shape[0], self.num_classes)
         scores, caches = self._forward_train(X)
-        cost, dscores = softmax_cross_entropy_unchecked(scores, y)
+        cost, dscores = fast.softmax_cross_entropy(scores, y)
         grads = self._backward(dscores, caches)
         if self._reg:
             for l in range(1, self.num_layers + 1):
@@ -177,52 +183,50 @@ class FullyConnectedNet:
         return X if X.dtype == self.dtype else X.astype(self.dtype)
 
     def _forward_train(self, X):
-        act_forward, _ = ACTIVATIONS[self.activation]
+        act_forward, _ = fast.ACTIVATIONS[self.activation]
         p, bn = self.params, self.batchnorm
         h, caches = X, []
         for l in range(1, self.num_layers):
             if self.use_batchnorm:
-                z, dense_cache = dense_forward(h, p[f"W{l}"])
+                z, dense_cache = fast.dense_forward(h, p[f"W{l}"])
                 z, bn_cache = bn.forward(z, p[f"gamma{l}"], p[f"beta{l}"], self.bn_eps)
                 self._update_running(l, bn_cache, dense_cache)
             else:
-                z, dense_cache = dense_forward(h, p[f"W{l}"], p[f"b{l}"])
+                z, dense_cache = fast.dense_forward(h, p[f"W{l}"], p[f"b{l}"])
                 bn_cache = None
             h, act_cache = act_forward(z)
             caches.append((dense_cache, bn_cache, act_cache))
         L = self.num_layers
-        scores, dense_cache = dense_forward(h, p[f"W{L}"], p[f"b{L}"])
+        scores, dense_cache = fast.dense_forward(h, p[f"W{L}"], p[f"b{L}"])
         caches.append((dense_cache, None, None))
         return scores, caches
 
     def _update_running(self, l, bn_cache, dense_cache):
         """Fold this batch's mean and variance of z into the running averages."""
-        if isinstance(bn_cache, BatchNormCache):
+        if isinstance(bn_cache, _CACHES_WITH_STATISTICS):
             mean, var = bn_cache.mean, bn_cache.var
         else:  # a learner's batch norm: recompute z's statistics ourselves
-            x, W, _ = dense_cache
+            x, W = dense_cache[:2]
             z = x @ W
-            mean = sum_rows(z) / z.shape[0]
-            centred = z - mean
-            var = sum_rows(centred * centred) / z.shape[0]
+            mean, var = z.mean(axis=0), z.var(axis=0)
         running = self.bn_running
         running[f"mean{l}"], running[f"var{l}"] = self.batchnorm.update_running_stats(
             running[f"mean{l}"], running[f"var{l}"], mean, var, self.bn_momentum
         )
 
     def _backward(self, dscores, caches):
-        _, act_backward = ACTIVATIONS[self.activation]
+        _, act_backward = fast.ACTIVATIONS[self.activation]
         grads = {}
         L = self.num_layers
         dense_cache = caches[-1][0]
-        dh, grads[f"W{L}"], grads[f"b{L}"] = dense_backward(dscores, dense_cache)
+        dh, grads[f"W{L}"], grads[f"b{L}"] = fast.dense_backward(dscores, dense_cache)
         for l in range(L - 1, 0, -1):
             dense_cache, bn_cache, act_cache = caches[l - 1]
             dz = act_backward(dh, act_cache)
             if self.use_batchnorm:
                 dz, grads[f"gamma{l}"], grads[f"beta{l}"] = self.batchnorm.backward(dz, bn_cache)
             # The first layer's input is the data: its gradient is of no use.
-            dh, grads[f"W{l}"], db = dense_backward(dz, dense_cache, need_dx=l > 1)
+            dh, grads[f"W{l}"], db = fast.dense_backward(dz, dense_cache, need_dx=l > 1)
             if not self.use_batchnorm:
                 grads[f"b{l}"] = db
         return grads
@@ -230,59 +234,44 @@ class FullyConnectedNet:
     # ------------------------------------------------------------------ eval mode
     def scores(self, X):
         """Class scores (m, num_classes) in eval mode (batch norm uses running averages)."""
-        X = self._input(X)
-        act_forward, _ = ACTIVATIONS[self.activation]
-        p, h = self.params, X
-        for l in range(1, self.num_layers):
-            if self.use_batchnorm:
-                z = self.batchnorm.inference(
-                    h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"],
-                    self.bn_running[f"mean{l}"], self.bn_running[f"var{l}"], self.bn_eps,
-                )
-            else:
-                z = h @ p[f"W{l}"]
-                z += p[f"b{l}"]
-            h, _ = act_forward(z)
-        L = self.num_layers
-        out = h @ p[f"W{L}"]
-        out += p[f"b{L}"]
-        return out
+        return self._forward_eval(self._input(X), "running")[0]
 
     def probabilities(self, X):
         """Softmax class probabilities (m, num_classes), float64, in eval mode."""
-        scores = self.scores(X).astype(np.float64)
-        scores -= scores.max(axis=1, keepdims=True)
-        p = np.exp(scores)
-        p /= p.sum(axis=1, keepdims=True)
-        return p
+        return softmax(self.scores(X).astype(np.float64))
 
     def layer_inputs(self, X, statistics="running"):
         """Forward X, returning (scores, [z of each hidden layer]) without changing anything.
 
-        z is what the activation of hidden layer l receives: x @ W + b, or with batch
-        norm the normalized, scaled and shifted x @ W. statistics: "running" normalizes
-        with the running averages (eval mode, as `scores` does); "batch" with the mean
-        and variance of X itself, as training does, but the running averages are left
-        as they are. Without batch norm both give the same.
+        z (m, hidden_dims[l - 1]) is what the activation of hidden layer l receives:
+        x @ W + b, or with batch norm the normalized, scaled and shifted x @ W.
+        statistics: "running" normalizes with the running averages (eval mode, as
+        `scores` does); "batch" with the mean and variance of X itself, as training
+        does, but the running averages are left as they are. Without batch norm both
+        give the same.
         """
-        if statistics not in ("running", "batch"):
-            raise ValueError(f"statistics must be 'running' or 'batch', got {statistics!r}.")
-        X = self._input(X)
-        act_forward, _ = ACTIVATIONS[self.activation]
+        statistics = check_choice("statistics", statistics, ("running", "batch"))
+        return self._forward_eval(self._input(X), statistics)
+
+    def _forward_eval(self, X, statistics):
+        """(scores, [z of each hidden layer]) for a checked X; see layer_inputs."""
+        act_forward, _ = fast.ACTIVATIONS[self.activation]
         p, bn, h, zs = self.params, self.batchnorm, X, []
         for l in range(1, self.num_layers):
+            z = h @ p[f"W{l}"]
             if not self.use_batchnorm:
-                z = h @ p[f"W{l}"] + p[f"b{l}"]
+                z += p[f"b{l}"]
             elif statistics == "batch":
-                z, _ = bn.forward(h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"], self.bn_eps)
+                z, _ = bn.forward(z, p[f"gamma{l}"], p[f"beta{l}"], self.bn_eps)
             else:
-                z = bn.inference(h @ p[f"W{l}"], p[f"gamma{l}"], p[f"beta{l}"],
-                                 self.bn_running[f"mean{l}"], self.bn_running[f"var{l}"],
-                                 self.bn_eps)
+                z = bn.inference(z, p[f"gamma{l}"], p[f"beta{l}"], self.bn_running[f"mean{l}"],
+                                 self.bn_running[f"var{l}"], self.bn_eps)
             zs.append(z)
             h, _ = act_forward(z)
         L = self.num_layers
-        return h @ p[f"W{L}"] + p[f"b{L}"], zs
+        scores = h @ p[f"W{L}"]
+        scores += p[f"b{L}"]
+        return scores, zs
 
     def parameter_table(self):
         """[(name, shape, count)] for every parameter (W, b, gamma, beta), in layer order."""
@@ -296,4 +285,5 @@ class FullyConnectedNet:
         """Fraction of rows of X whose predicted class equals y, in eval mode."""
         X = self._input(X)
         y = check_labels(y, X.shape[0], self.num_classes)
-        return float(np.mean(self.predict(X) == y))
+        predicted = self._forward_eval(X, "running")[0].argmax(axis=1)
+        return float(np.mean(predicted == y))

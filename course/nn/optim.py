@@ -18,9 +18,9 @@ State that decays towards zero (a moment whose gradient has become exactly 0)
 is set to 0 once it falls below the smallest normal number, every
 FLUSH_EVERY steps: denormal numbers make arithmetic many times slower on some CPUs.
 
-`FunctionOptimizer(update, learning_rate, **config)` wraps a cs231n-style rule
-`update(w, dw, config) -> (next_w, config)`, the plug point for a learner's own
-update; `make_optimizer(name, **hyperparameters)` builds one of the classes here.
+`make_optimizer(name, **hyperparameters)` builds one of the classes here. The
+training loop accepts any object with `learning_rate` and `step(params, grads)`,
+so a learner's own optimizer plugs in the same way.
 """
 
 import math
@@ -206,56 +206,6 @@ class Adam(Optimizer):
         np.divide(m, s, out=s)
         s *= self.learning_rate * root_correction / (1 - b1**t)
         w -= s
-
-
-class FunctionOptimizer:
-    """Wraps a cs231n-style update rule as an optimizer.
-
-    `update(w, dw, config) -> (next_w, config)` gets each parameter with its own
-    config dict (learning_rate plus **config, and whatever state the rule stores
-    there) and may update w in place or return a new array; either way the
-    parameter ends up holding next_w.
-    """
-
-    def __init__(self, update, learning_rate, **config):
-        if not callable(update):
-            raise ValueError(f"update must be a function update(w, dw, config), got {update!r}.")
-        self.update = update
-        self._settings = {"learning_rate": check_positive("learning_rate", learning_rate)}
-        self._settings.update(config)
-        self.state = {}  # name -> that parameter's config dict
-
-    def __getattr__(self, name):
-        settings = self.__dict__.get("_settings", {})
-        if name in settings:
-            return settings[name]
-        raise AttributeError(name)
-
-    def __setattr__(self, name, value):
-        if name in self.__dict__.get("_settings", {}):
-            if name in _CHECKS:
-                value = _CHECKS[name](name, value)
-            self._settings[name] = value
-            for config in self.state.values():
-                config[name] = value
-        else:
-            super().__setattr__(name, value)
-
-    def hyperparameters(self):
-        return dict(self._settings)
-
-    def step(self, params, grads):
-        for name, w in params.items():
-            config = self.state.setdefault(name, dict(self._settings))
-            next_w, config = self.update(w, grads[name], config)
-            self.state[name] = config
-            if next_w is not w:
-                next_w = np.asarray(next_w)
-                if next_w.shape != w.shape:
-                    raise ValueError(
-                        f"update returned shape {next_w.shape} for {name!r}, expected {w.shape}."
-                    )
-                w[...] = next_w
 
 
 OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "rmsprop": RMSProp, "adam": Adam}

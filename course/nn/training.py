@@ -34,9 +34,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from course.nn.model import FullyConnectedNet, _as_rng
+from course.nn.model import FullyConnectedNet
 from course.nn.optim import OPTIMIZERS, make_optimizer
 from course.nn.schedules import InverseTimeDecay
+from course.rng import as_rng
 from course.validate import check_choice, check_features, check_labels, check_positive_int
 
 
@@ -108,7 +109,7 @@ class Trainer:
         for callback in self.callbacks:
             if not (hasattr(callback, "on_step") or hasattr(callback, "on_epoch_end")):
                 raise ValueError(f"callback {callback!r} has neither on_step nor on_epoch_end.")
-        self.rng = _as_rng(rng)
+        self.rng = as_rng(rng)
         self.on_divergence = check_choice("on_divergence", on_divergence, ("raise", "stop"))
         self.eval_every = int(eval_every)
         self.diverge_above = None if diverge_above is None else float(diverge_above)
@@ -300,7 +301,7 @@ def build_from_config(config, data):
         raise ValueError(f"unknown config keys {unknown}; the known ones are "
                          f"{sorted(set(CONFIG_DEFAULTS) | set(OPTIMIZER_KEYS))}.")
     c = {**CONFIG_DEFAULTS, **config}
-    rng = np.random.default_rng(c["seed"])
+    rng = as_rng(c["seed"])
     labels = [data.y_train] + ([data.y_dev] if data.y_dev is not None else [])
     model = FullyConnectedNet(
         np.shape(data.X_train)[1],
