@@ -348,7 +348,8 @@ ASSIGNMENT = Assignment(
                 Check("a feature that never varies stays finite", 1, ("constant",),
                       _forward_constant),
             ),
-            tripwires=("course.nn.batchnorm.batchnorm_forward",),
+            tripwires=("course.nn.batchnorm.batchnorm_forward",
+                       "course.nn.fast.batchnorm_forward"),
         ),
         Task(
             function="batchnorm_backward",
@@ -362,7 +363,8 @@ ASSIGNMENT = Assignment(
                 Check("dz matches the numeric gradient", 3, ("random", "small", "wide"),
                       _backward_judge("dz")),
             ),
-            tripwires=("course.nn.batchnorm.batchnorm_backward",),
+            tripwires=("course.nn.batchnorm.batchnorm_backward",
+                       "course.nn.fast.batchnorm_backward"),
         ),
         Task(
             function="update_running_stats",
@@ -387,7 +389,8 @@ ASSIGNMENT = Assignment(
                       _inference_judge(("flat",))),
                 Check("works on a single example", 1, ("single",), _inference_judge(("single",))),
             ),
-            tripwires=("course.nn.batchnorm.batchnorm_inference",),
+            tripwires=("course.nn.batchnorm.batchnorm_inference",
+                       "course.nn.fast.batchnorm_inference"),
         ),
     ),
 )
