@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from course.nn import (
     SGD,
     Adam,
-    FunctionOptimizer,
     Momentum,
     PackedArrays,
     RMSProp,
@@ -133,27 +132,6 @@ def test_a_new_learning_rate_is_used_from_the_next_step():
     assert params["w"][0] == pytest.approx(1 - 0.1 - 0.5)
 
 
-def learner_momentum(w, dw, config):
-    """A learner's own update rule, written the cs231n way (returns a new array)."""
-    v = config.get("velocity", np.zeros_like(w))
-    v = config["momentum"] * v + (1 - config["momentum"]) * dw
-    config["velocity"] = v
-    return w - config["learning_rate"] * v, config
-
-
-def test_function_optimizer_runs_a_learners_update_rule():
-    opt = FunctionOptimizer(learner_momentum, 0.1, momentum=0.9)
-    assert opt.hyperparameters() == {"learning_rate": 0.1, "momentum": 0.9}
-    after_one, after_two = _two_steps(opt, packed=True)
-    expected_one, expected_two = _by_hand(momentum_by_hand)
-    assert after_one == pytest.approx(expected_one) and after_two == pytest.approx(expected_two)
-    assert opt.state["w"]["velocity"] == pytest.approx([0.065, -0.05])
-    opt.learning_rate = 0.01
-    assert opt.state["w"]["learning_rate"] == 0.01 and opt.learning_rate == 0.01
-    with pytest.raises(ValueError, match="learning_rate"):
-        opt.learning_rate = -1
-
-
 @pytest.mark.parametrize("make, message", [
     (lambda: SGD(-0.1), "learning_rate must be a finite number > 0, got -0.1"),
     (lambda: SGD(0), "learning_rate"),
@@ -164,7 +142,6 @@ def test_function_optimizer_runs_a_learners_update_rule():
     (lambda: make_optimizer("adagrad", learning_rate=0.1), "unknown optimizer 'adagrad'"),
     (lambda: make_optimizer("sgd", learning_rate=0.1, momentum=0.9), "momentum"),
     (lambda: make_optimizer("adam"), "needs a learning_rate"),
-    (lambda: FunctionOptimizer("sgd", 0.1), "update must be a function"),
 ])
 def test_bad_hyperparameters_are_refused(make, message):
     with pytest.raises(ValueError, match=message):

@@ -5,12 +5,11 @@ with a message about the learning rate?"""
 import numpy as np
 import pytest
 
-from course.data import Split, digits_split, load_digits, make_spirals
+from course.data import Split, load_digits, make_spirals
 from course.nn import (
     SGD,
     Adam,
     FullyConnectedNet,
-    FunctionOptimizer,
     InverseTimeDecay,
     Trainer,
     TrainingDiverged,
@@ -18,11 +17,6 @@ from course.nn import (
     train,
     train_from_config,
 )
-
-
-@pytest.fixture(scope="module")
-def digits():
-    return digits_split(seed=0)
 
 
 def test_overfits_fifty_examples(digits):
@@ -83,10 +77,16 @@ def test_each_epoch_visits_every_example_exactly_once():
     assert epochs[0] != epochs[1] != epochs[2]  # a fresh order each epoch
 
 
-def recording_sgd(w, dw, config):
-    config.setdefault("seen", []).append(config["learning_rate"])
-    w -= config["learning_rate"] * dw
-    return w, config
+class RecordingSGD(SGD):
+    """SGD that records the learning rate each of its steps used."""
+
+    def __init__(self, learning_rate):
+        super().__init__(learning_rate)
+        self.used = []
+
+    def step(self, params, grads):
+        self.used.append(self.learning_rate)
+        super().step(params, grads)
 
 
 class HalveAt:
@@ -102,11 +102,11 @@ class HalveAt:
 def test_a_learning_rate_change_from_a_callback_applies_from_the_next_step():
     X, y = make_spirals(64, rng=0)
     net = FullyConnectedNet(2, 2, hidden_dims=(4,), rng=0)
-    opt = FunctionOptimizer(recording_sgd, 0.1)
+    opt = RecordingSGD(0.1)
     trainer = Trainer(net, opt, X, y, batch_size=16, callbacks=[HalveAt(5)], rng=0)
     history = trainer.run(3)
     assert history.learning_rates == [0.1] * 5 + [0.05] * 7
-    assert opt.state["W1"]["seen"] == history.learning_rates  # what the update really used
+    assert opt.used == history.learning_rates  # what the update really used
     assert history.events == [(5, "learning_rate", 0.1, 0.05)]
 
 
