@@ -13,7 +13,7 @@ Train mode normalizes each feature (column) of z with the batch mean mu and the
 batch variance var (divided by m, the batch size), then scales by gamma and shifts
 by beta:
 
-    x_hat = (z - mu) / sqrt(var + eps),     out = gamma * x_hat + beta.
+    z_hat = (z - mu) / sqrt(var + eps),     out = gamma * z_hat + beta.
 
 The running averages follow new = momentum * old + (1 - momentum) * batch, and
 eval mode normalizes with them instead of the batch's statistics.
@@ -37,7 +37,7 @@ from course.nn import fast
 class BatchNormCache(NamedTuple):
     """What batchnorm_backward needs; mean and var are the batch statistics."""
 
-    x_hat: np.ndarray  # (m, h) the normalized z
+    z_hat: np.ndarray  # (m, h) the normalized z
     gamma: np.ndarray  # (h,)
     std: np.ndarray  # (h,) sqrt(var + eps)
     mean: np.ndarray  # (h,)
@@ -48,14 +48,14 @@ def batchnorm_forward(z, gamma, beta, eps=1e-5):
     """Batch norm in train mode.
 
     Inputs: z (m, h); gamma (h,); beta (h,); eps added to the variance.
-    Returns: out (m, h) = gamma * x_hat + beta; cache (a BatchNormCache).
+    Returns: out (m, h) = gamma * z_hat + beta; cache (a BatchNormCache).
     """
     mu = z.mean(axis=0)
     var = ((z - mu) ** 2).mean(axis=0)
     std = np.sqrt(var + eps)
-    x_hat = (z - mu) / std
-    out = gamma * x_hat + beta
-    return out, BatchNormCache(x_hat, gamma, std, mu, var)
+    z_hat = (z - mu) / std
+    out = gamma * z_hat + beta
+    return out, BatchNormCache(z_hat, gamma, std, mu, var)
 
 
 def batchnorm_backward(dout, cache):
@@ -64,17 +64,17 @@ def batchnorm_backward(dout, cache):
     Inputs: dout (m, h); cache from batchnorm_forward.
     Returns: dz (m, h), dgamma (h,), dbeta (h,).
 
-    z reaches out through x_hat directly and through mu and var. Summing the three
+    z reaches out through z_hat directly and through mu and var. Summing the three
     paths gives the compact form
-        dz = (m * dx_hat - sum(dx_hat) - x_hat * sum(dx_hat * x_hat)) / (m * std),
-    with dx_hat = dout * gamma and the sums taken over the batch (axis 0).
+        dz = (m * dz_hat - sum(dz_hat) - z_hat * sum(dz_hat * z_hat)) / (m * std),
+    with dz_hat = dout * gamma and the sums taken over the batch (axis 0).
     """
-    x_hat, gamma, std = cache.x_hat, cache.gamma, cache.std
+    z_hat, gamma, std = cache.z_hat, cache.gamma, cache.std
     m = dout.shape[0]
     dbeta = dout.sum(axis=0)
-    dgamma = (dout * x_hat).sum(axis=0)
-    dx_hat = dout * gamma
-    dz = (m * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0)) / (m * std)
+    dgamma = (dout * z_hat).sum(axis=0)
+    dz_hat = dout * gamma
+    dz = (m * dz_hat - dz_hat.sum(axis=0) - z_hat * (dz_hat * z_hat).sum(axis=0)) / (m * std)
     return dz, dgamma, dbeta
 
 
@@ -94,8 +94,8 @@ def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
 
     Returns: out (m, h) = gamma * (z - running_mean) / sqrt(running_var + eps) + beta.
     """
-    x_hat = (z - running_mean) / np.sqrt(running_var + eps)
-    return gamma * x_hat + beta
+    z_hat = (z - running_mean) / np.sqrt(running_var + eps)
+    return gamma * z_hat + beta
 
 
 @dataclass(frozen=True)

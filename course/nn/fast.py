@@ -19,7 +19,7 @@ inputs, values and gradients.
                                         turned into dscores in place; no input checks
                                         (the network checks X and y once, before training)
     batchnorm.batchnorm_forward         mean and variance as products with a vector of 1/m;
-    batchnorm.batchnorm_backward        the cache keeps z - mean instead of x_hat
+    batchnorm.batchnorm_backward        the cache keeps z - mean instead of z_hat
     batchnorm.batchnorm_inference       one scale and one shift per feature
 
 `ACTIVATIONS` is layers.ACTIVATIONS with sigmoid's forward pass swapped for the
@@ -128,7 +128,7 @@ def row_max(x):
 class BatchNormCache(NamedTuple):
     """What fast.batchnorm_backward needs; mean and var are the batch statistics.
 
-    x_hat = centred * inv_std; keeping `centred` instead saves the forward pass a sweep.
+    z_hat = centred * inv_std; keeping `centred` instead saves the forward pass a sweep.
     """
 
     centred: np.ndarray  # (m, h) z - mean
@@ -145,7 +145,7 @@ def batchnorm_forward(z, gamma, beta, eps=1e-5):
     centred = z - mean
     var = average @ (centred * centred)
     inv_std = (var + eps) ** -0.5
-    out = centred * (gamma * inv_std)  # gamma * x_hat
+    out = centred * (gamma * inv_std)  # gamma * z_hat
     out += beta
     return out, BatchNormCache(centred, gamma, inv_std, mean, var)
 
@@ -154,13 +154,13 @@ def batchnorm_backward(dout, cache):
     """batchnorm.batchnorm_backward, from the cache of fast.batchnorm_forward.
 
     Returns: dz (m, h), dgamma (h,), dbeta (h,). The same formula as the twin's,
-    dz = gamma * inv_std * (dout - sum(dout) / m - x_hat * sum(dout * x_hat) / m),
-    with x_hat = centred * inv_std folded into per-feature factors.
+    dz = gamma * inv_std * (dout - sum(dout) / m - z_hat * sum(dout * z_hat) / m),
+    with z_hat = centred * inv_std folded into per-feature factors.
     """
     centred, gamma, inv_std = cache.centred, cache.gamma, cache.inv_std
     m = dout.shape[0]
     dbeta = sum_rows(dout)
-    dgamma = sum_rows(dout * centred) * inv_std  # sum of dout * x_hat
+    dgamma = sum_rows(dout * centred) * inv_std  # sum of dout * z_hat
     dz = centred * (dgamma * (inv_std / -m))
     dz += dout
     dz -= dbeta / m

@@ -175,19 +175,19 @@ def test_batchnorm_forward_and_backward_match(rng, shape, dtype, fill):
     twin_out, twin_cache = batchnorm.batchnorm_forward(z, gamma, beta)
     eps = np.finfo(dtype).eps
     slack = 4 * (m + 2) * eps  # the mean and variance are sums of m terms
-    x_hat = twin_cache.x_hat.astype(np.float64)
+    z_hat = twin_cache.z_hat.astype(np.float64)
     assert_within(cache.mean, twin_cache.mean, sum_bound(z, 0, dtype) / m)
     assert_within(cache.var, twin_cache.var, slack * twin_cache.var + sum_bound(z, 0, dtype)
                   / m * 2 * np.abs(z - twin_cache.mean).max(axis=0))
-    assert_within(out, twin_out, slack * (np.abs(gamma) * (np.abs(x_hat) + 1) + np.abs(beta)))
+    assert_within(out, twin_out, slack * (np.abs(gamma) * (np.abs(z_hat) + 1) + np.abs(beta)))
 
     dz, dgamma, dbeta = fast.batchnorm_backward(dout, cache)
     twin_dz, twin_dgamma, twin_dbeta = batchnorm.batchnorm_backward(dout, twin_cache)
     assert_within(dbeta, twin_dbeta, sum_bound(dout, 0, dtype))
-    dgamma_size = np.abs(dout * x_hat).sum(axis=0) + np.abs(dout).sum(axis=0)
+    dgamma_size = np.abs(dout * z_hat).sum(axis=0) + np.abs(dout).sum(axis=0)
     assert_within(dgamma, twin_dgamma, slack * dgamma_size)
-    # dz = gamma / std * (dout - mean(dout) - x_hat * mean(dout * x_hat)): bound each term.
-    inner = np.abs(dout) + np.abs(dout).mean(axis=0) + (np.abs(x_hat) + 1) * dgamma_size / m
+    # dz = gamma / std * (dout - mean(dout) - z_hat * mean(dout * z_hat)): bound each term.
+    inner = np.abs(dout) + np.abs(dout).mean(axis=0) + (np.abs(z_hat) + 1) * dgamma_size / m
     assert_within(dz, twin_dz, slack * np.abs(gamma) / twin_cache.std * inner)
 
 
@@ -202,7 +202,7 @@ def test_batchnorm_inference_matches(rng, shape, dtype, fill):
     var = (np.abs(make(fill, (h,), dtype, rng)) ** 2 + rng.uniform(0, 2, h)).astype(dtype)
     out = fast.batchnorm_inference(z, gamma, beta, mean, var)
     twin = batchnorm.batchnorm_inference(z, gamma, beta, mean, var)
-    x_hat = (z.astype(np.float64) - mean) / np.sqrt(var.astype(np.float64) + 1e-5)
-    size = np.abs(gamma) * (np.abs(x_hat) + np.abs(mean) / np.sqrt(var + 1e-5)) + np.abs(beta)
+    z_hat = (z.astype(np.float64) - mean) / np.sqrt(var.astype(np.float64) + 1e-5)
+    size = np.abs(gamma) * (np.abs(z_hat) + np.abs(mean) / np.sqrt(var + 1e-5)) + np.abs(beta)
     assert_within(out, twin, 8 * np.finfo(dtype).eps * size)
 
