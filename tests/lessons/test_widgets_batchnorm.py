@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from course.lessons.batch_norm.experiments import (
+from course.data import cached_digits_split
+from course.lessons.batch_norm import (
     ProbeRun,
     batch_noise,
-    digits,
     histogram_snapshots,
+    histograms_demo,
+    momentum_demo,
     momentum_replay,
+    noise_demo,
+    sweep_demo,
     trained_network,
 )
-from course.lessons.batch_norm.statistics import momentum_demo, noise_demo
-from course.lessons.batch_norm.training import histograms_demo, sweep_demo
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,8 @@ def test_batch_size_slider_shows_the_noise_of_that_size():
     model, _ = trained_network({"activation": "relu", "use_batchnorm": True,
                                 "learning_rate": 0.3, "max_steps": 40,
                                 "stop_at_target": False})
-    noise = batch_noise(model, digits().X_train, batch_sizes=(2, 8, 32), draws=100, rng=1)
+    noise = batch_noise(model, cached_digits_split().X_train, batch_sizes=(2, 8, 32),
+                        draws=100, rng=1)
     demo = noise_demo(noise, batch_size=8)
     before = demo.image.value
     demo.controls["batch_size"].value = 32

@@ -1,27 +1,30 @@
-"""Batch norm's statistics: mini-batch noise, and the running averages used at test time.
+"""Batch norm's statistics on screen: mini-batch noise, and the running averages.
 
-    noise = course.lessons.batch_norm.experiments.batch_noise(model, X)
+    noise = batch_noise(model, X)          # course.lessons.batch_norm.batch_statistics
     noise_demo(noise)         # slider `batch_size`: one example's normalized value jiggles
-    replay = course.lessons.batch_norm.experiments.momentum_replay()
+    replay = momentum_replay()             # course.lessons.batch_norm.batch_statistics
     momentum_demo(replay)     # slider `momentum`: the running mean and the test accuracy
 
 Layers: compute (`noise_view_data`, `momentum_view_data`), plot (`NoisePlot`,
-`MomentumPlot`), view (`noise_demo`, `momentum_demo`). Sliders only select among
-results already computed, and the plots redraw only what changes (blitting).
+`MomentumPlot`), view (`noise_demo`, `momentum_demo`, each a `course.demos.view.DemoView`).
+Sliders only select among results already computed, and the plots redraw only what
+changes (blitting).
 """
 
 from __future__ import annotations
 
+import ipywidgets
 import numpy as np
 
-from course.demos.panels import panel_demo
+from course.demos.view import DemoView
 
 __all__ = ["noise_view_data", "momentum_view_data", "NoisePlot", "MomentumPlot",
-           "noise_demo", "momentum_demo"]
+           "describe_noise", "describe_momentum", "noise_demo", "momentum_demo"]
 
 
 # ---------------------------------------------------------------------- compute
 def noise_view_data(noise, batch_size):
+    """The values and noise of one batch size of a batch_noise result, and the curve."""
     sizes = list(noise["batch_sizes"])
     if batch_size not in sizes:
         raise ValueError(f"batch_size must be one of {sizes}, got {batch_size}.")
@@ -34,6 +37,7 @@ def noise_view_data(noise, batch_size):
 
 
 def momentum_view_data(replay, momentum):
+    """The running mean and test accuracy of one momentum of a momentum_replay result."""
     momenta = [float(m) for m in replay["momenta"]]
     if momentum not in momenta:
         raise ValueError(f"momentum must be one of {momenta}, got {momentum}.")
@@ -50,12 +54,19 @@ def momentum_view_data(replay, momentum):
 NOISE_BINS = np.linspace(-3, 3, 49)
 
 
+def _two_panels(figure):
+    """A wide left panel and a narrower right one, as both plots here use."""
+    axes = figure.subplots(1, 2, width_ratios=(1.4, 1))
+    figure.subplots_adjust(left=0.07, right=0.99, bottom=0.17, top=0.88, wspace=0.2)
+    return axes
+
+
 class NoisePlot:
     """Left: one example's normalized value over many random batches of the chosen size.
     Right: the noise against the batch size, with 1/sqrt(m) for reference."""
 
-    def __init__(self, canvas, axes, data):
-        ax_values, ax_curve = axes
+    def __init__(self, canvas, data):
+        ax_values, ax_curve = _two_panels(canvas.figure)
         self.bars = ax_values.stairs(np.zeros(len(NOISE_BINS) - 1), NOISE_BINS, fill=True,
                                      color="C3", alpha=0.7)
         ax_values.axvline(data["population"], color="k", lw=1.5, ls="--")
@@ -92,8 +103,8 @@ class MomentumPlot:
     """Left: every batch's mean of one unit, the running average for the chosen momentum,
     and the mean over all the data. Right: test accuracy for each momentum."""
 
-    def __init__(self, canvas, axes, data):
-        ax_trace, ax_accuracy = axes
+    def __init__(self, canvas, data):
+        ax_trace, ax_accuracy = _two_panels(canvas.figure)
         steps = np.arange(1, len(data["batch_means"]) + 1)
         ax_trace.plot(steps, data["batch_means"], color="0.75", lw=0.7, label="each batch's mean")
         (self.running,) = ax_trace.plot(steps, data["running_mean"], color="C3", lw=2,
@@ -125,41 +136,42 @@ class MomentumPlot:
 
 
 # ---------------------------------------------------------------------- view
+def describe_noise(data):
+    """The status line of noise_demo: how far the batch moves the example, in words."""
+    return (f"Batches of {data['batch_size']}: the example's normalized value moves by "
+            f"<b>{data['noise']:.2f}</b> (standard deviation, in units of the feature's "
+            f"own spread) depending on which batch it is in. The batch mean is off by "
+            f"{data['mean_noise']:.2f} and the batch variance by {data['var_noise']:.0%}, "
+            "typically.")
+
+
 def noise_demo(noise, batch_size=8):
     """A slider over batch sizes; how much the batch moves one example's normalized value."""
-    import ipywidgets
-
     controls = {"batch_size": ipywidgets.SelectionSlider(
         options=[int(s) for s in noise["batch_sizes"]], value=batch_size,
         description="batch size", style={"description_width": "initial"})}
+
     def compute(values):
         return noise_view_data(noise, values["batch_size"])
 
-    def describe(data):
-        return (f"Batches of {data['batch_size']}: the example's normalized value moves by "
-                f"<b>{data['noise']:.2f}</b> (standard deviation, in units of the feature's "
-                f"own spread) depending on which batch it is in. The batch mean is off by "
-                f"{data['mean_noise']:.2f} and the batch variance by {data['var_noise']:.0%}, "
-                "typically.")
+    return DemoView(controls, compute, NoisePlot, describe=describe_noise, figsize=(9.0, 2.9))
 
-    return panel_demo(controls, compute, NoisePlot, describe, figsize=(9.0, 2.9),
-                      width_ratios=(1.4, 1), wspace=0.2, bottom=0.17)
+
+def describe_momentum(data):
+    """The status line of momentum_demo: the test accuracy against the exact statistics'."""
+    return (f"Momentum {data['momentum']:g}: test accuracy <b>{data['test_accuracy']:.3f}"
+            f"</b>, against {data['population_accuracy']:.3f} with the exact statistics of "
+            "the whole training set.")
 
 
 def momentum_demo(replay, momentum=0.9):
     """A slider over running-average momenta; the running mean and the test accuracy."""
-    import ipywidgets
-
     controls = {"momentum": ipywidgets.SelectionSlider(
         options=[float(m) for m in replay["momenta"]], value=momentum,
         description="momentum", style={"description_width": "initial"})}
+
     def compute(values):
         return momentum_view_data(replay, values["momentum"])
 
-    def describe(data):
-        return (f"Momentum {data['momentum']:g}: test accuracy <b>{data['test_accuracy']:.3f}"
-                f"</b>, against {data['population_accuracy']:.3f} with the exact statistics of "
-                "the whole training set.")
-
-    return panel_demo(controls, compute, MomentumPlot, describe, figsize=(9.0, 2.9),
-                      width_ratios=(1.4, 1), wspace=0.2, bottom=0.17)
+    return DemoView(controls, compute, MomentumPlot, describe=describe_momentum,
+                    figsize=(9.0, 2.9))

@@ -1,24 +1,25 @@
-"""Batch norm during training: the distributions of z, and a learning-rate sweep.
+"""A plain and a batch-norm network side by side in training: z's histograms, a sweep.
 
-    snapshots = course.lessons.batch_norm.experiments.histogram_snapshots()
+    snapshots = histogram_snapshots()          # course.lessons.batch_norm.layer_distributions
     histograms_demo(snapshots)       # slider `step`: per-layer histograms of z, plain vs BN
-    runs = course.lessons.batch_norm.experiments.learning_rate_sweep("relu", rates, ...)
+    runs = learning_rate_sweep("relu", rates)  # course.lessons.batch_norm.training_runs
     sweep_demo(runs)                 # slider `learning_rate`: both runs at that rate
 
 Layers: compute (`histogram_view_data`, `sweep_view_data`), plot (`HistogramsPlot`,
-`SweepPlot`), view (`histograms_demo`, `sweep_demo`). The compute layer only selects
-from results made by course.lessons.batch_norm.experiments, so moving a slider never trains
-anything; the plots redraw only what a slider changes (blitting).
+`SweepPlot`), view (`histograms_demo`, `sweep_demo`, each a `course.demos.view.DemoView`).
+The compute layer only selects from results the experiments made, so moving a slider
+never trains anything; the plots redraw only what a slider changes (blitting).
 """
 
 from __future__ import annotations
 
+import ipywidgets
 import numpy as np
 
-from course.demos.panels import panel_demo
+from course.demos.view import DemoView
 
 __all__ = ["histogram_view_data", "sweep_view_data", "HistogramsPlot", "SweepPlot",
-           "histograms_demo", "sweep_demo"]
+           "describe_histograms", "describe_sweep", "histograms_demo", "sweep_demo"]
 
 ARMS = ((False, "plain", "C0"), (True, "batch norm", "C3"))
 
@@ -71,8 +72,12 @@ class HistogramsPlot:
     """Two rows (plain, batch norm) of one histogram per hidden layer, and on the right
     each arm's percentile trace of one unit; only bars, labels and the step line move."""
 
-    def __init__(self, canvas, axes, data):
-        rows, traces = axes
+    def __init__(self, canvas, data):
+        figure = canvas.figure
+        grid = figure.add_gridspec(2, 4, width_ratios=(1, 1, 1, 1.2), wspace=0.25,
+                                   hspace=0.45, left=0.07, right=0.99, bottom=0.13, top=0.88)
+        rows = [[figure.add_subplot(grid[r, c]) for c in range(3)] for r in range(2)]
+        traces = [figure.add_subplot(grid[r, 3]) for r in range(2)]
         bins = data["bins"]
         self.bars, self.notes, self.labels, self.step_lines = {}, {}, {}, {}
         animated = []
@@ -124,8 +129,10 @@ class SweepPlot:
     """Left: both arms' dev accuracy at the chosen rate. Right: steps to the target against
     the rate (x: diverged, ^: never reached it), with a line at the chosen rate."""
 
-    def __init__(self, canvas, axes, data):
-        ax, ax_summary = axes
+    def __init__(self, canvas, data):
+        ax, ax_summary = canvas.figure.subplots(1, 2)
+        canvas.figure.subplots_adjust(left=0.07, right=0.99, bottom=0.16, top=0.88,
+                                      wspace=0.25)
         self.curves, self.crosses = {}, {}
         for _, name, color in ARMS:
             (self.curves[name],) = ax.plot([], [], color=color, lw=1.6, label=name)
@@ -178,38 +185,46 @@ class SweepPlot:
 
 
 # ---------------------------------------------------------------------- view
+def describe_histograms(data):
+    """The status line of histograms_demo: layer 3's mean and spread in both arms."""
+    plain, bn = data["plain"], data["batch norm"]
+    return (f"Step {data['step']}: layer 3's z has mean {plain['means'][2]:+.2f} and "
+            f"spread {plain['spreads'][2]:.2f} without batch norm, "
+            f"{bn['means'][2]:+.2f} and {bn['spreads'][2]:.2f} with it. Dev accuracy "
+            f"{plain['dev_accuracy']:.2f} against <b>{bn['dev_accuracy']:.2f}</b>.")
+
+
 def histograms_demo(snapshots, step=None):
     """A slider over training steps; per-layer histograms of z, without and with BN."""
-    import ipywidgets
-
     steps = list(snapshots["snapshot_steps"])
     first = steps[-1] if step is None else step
     controls = {"step": ipywidgets.SelectionSlider(options=steps, value=first, description="step")}
 
-    def layout(figure):
-        grid = figure.add_gridspec(2, 4, width_ratios=(1, 1, 1, 1.2), wspace=0.25,
-                                   hspace=0.45, left=0.07, right=0.99, bottom=0.13, top=0.88)
-        rows = [[figure.add_subplot(grid[r, c]) for c in range(3)] for r in range(2)]
-        return rows, [figure.add_subplot(grid[r, 3]) for r in range(2)]
-
     def compute(values):
         return histogram_view_data(snapshots, values["step"])
 
-    def describe(data):
-        plain, bn = data["plain"], data["batch norm"]
-        return (f"Step {data['step']}: layer 3's z has mean {plain['means'][2]:+.2f} and "
-                f"spread {plain['spreads'][2]:.2f} without batch norm, "
-                f"{bn['means'][2]:+.2f} and {bn['spreads'][2]:.2f} with it. Dev accuracy "
-                f"{plain['dev_accuracy']:.2f} against <b>{bn['dev_accuracy']:.2f}</b>.")
+    return DemoView(controls, compute, HistogramsPlot, describe=describe_histograms,
+                    figsize=(9.6, 3.6))
 
-    return panel_demo(controls, compute, HistogramsPlot, describe, figsize=(9.6, 3.6),
-                      axes=layout)
+
+def describe_sweep(data):
+    """The status line of sweep_demo: how each arm fared at the chosen rate."""
+    parts = []
+    for _, name, _ in ARMS:
+        arm = data[name]
+        if arm["diverged"]:
+            parts.append(f"{name}: <b>diverged</b>")
+        elif arm["steps_to_target"] is None:
+            parts.append(f"{name}: never reached {data['target']:.0%} "
+                         f"(ended at {arm['final_accuracy']:.2f})")
+        else:
+            parts.append(f"{name}: {data['target']:.0%} after <b>{arm['steps_to_target']}"
+                         f"</b> steps")
+    return f"Learning rate {data['learning_rate']:g}. " + "; ".join(parts) + "."
 
 
 def sweep_demo(runs, learning_rate=None):
     """A slider over the swept learning rates; both arms' curves and the steps-to-target plot."""
-    import ipywidgets
-
     rates = sorted({rate for _, rate in runs})
     controls = {"learning_rate": ipywidgets.SelectionSlider(
         options=[(f"{r:g}", r) for r in rates],
@@ -219,18 +234,4 @@ def sweep_demo(runs, learning_rate=None):
     def compute(values):
         return sweep_view_data(runs, values["learning_rate"])
 
-    def describe(data):
-        parts = []
-        for _, name, _ in ARMS:
-            arm = data[name]
-            if arm["diverged"]:
-                parts.append(f"{name}: <b>diverged</b>")
-            elif arm["steps_to_target"] is None:
-                parts.append(f"{name}: never reached {data['target']:.0%} "
-                             f"(ended at {arm['final_accuracy']:.2f})")
-            else:
-                parts.append(f"{name}: {data['target']:.0%} after <b>{arm['steps_to_target']}"
-                             f"</b> steps")
-        return f"Learning rate {data['learning_rate']:g}. " + "; ".join(parts) + "."
-
-    return panel_demo(controls, compute, SweepPlot, describe, wspace=0.25)
+    return DemoView(controls, compute, SweepPlot, describe=describe_sweep)

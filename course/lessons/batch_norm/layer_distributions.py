@@ -1,0 +1,55 @@
+"""How the distribution of each hidden layer's z moves while a network learns.
+
+    snapshots = histogram_snapshots(snapshot_steps=(0, 20, 100, 500))
+
+trains a plain and a batch-norm network side by side (`training_runs`, same seed and
+learning rate) and looks at z on the whole dev set as they learn. "z" is the input of a
+hidden layer's activation, as `FullyConnectedNet.layer_inputs` returns it: W a + b
+without batch norm, gamma * z_norm + beta with it. The dev set is one batch normalized
+with its own statistics, as in training.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course.data import cached_digits_split
+from course.lessons.batch_norm.training_runs import new_network, probe_config, train_network
+from course.threads import blas_limit
+
+__all__ = ["histogram_snapshots"]
+
+
+def histogram_snapshots(*, snapshot_steps=(0, 20, 100, 500), learning_rate=1.0,
+                        activation="sigmoid", bins=None, unit=0, seed=0):
+    """Histograms of every hidden layer's z at the snapshot steps, without and with BN.
+
+    Returns {use_batchnorm: {"histograms": array (snapshots, layers, bins-1) of the share
+    of dev-set z values in each bin (values outside the bins count in the end bins),
+    "steps": evaluation steps, "percentiles": array (evaluations, 3) of the 15th, 50th
+    and 85th percentile of z for `unit` of the last hidden layer, "dev_accuracy" at each
+    evaluation}} plus "snapshot_steps" and "bins" (default: 60 bins from -10 to 10).
+    """
+    data = cached_digits_split()
+    bins = np.linspace(-10, 10, 61) if bins is None else np.asarray(bins)
+    out = {"snapshot_steps": tuple(snapshot_steps), "bins": bins}
+    for bn in (False, True):
+        config = probe_config(activation=activation, use_batchnorm=bn,
+                              learning_rate=learning_rate, max_steps=max(snapshot_steps),
+                              eval_every=5, stop_at_target=False, seed=seed)
+        model, rng = new_network(config)
+        histograms, percentiles = {}, []
+
+        def on_eval(step, model=model, histograms=histograms, percentiles=percentiles):
+            _, inputs = model.layer_inputs(data.X_dev, statistics="batch")
+            percentiles.append(np.percentile(inputs[-1][:, unit], [15, 50, 85]))
+            if step in snapshot_steps:
+                histograms[step] = [np.histogram(np.clip(z, bins[0], bins[-1]), bins)[0] / z.size
+                                    for z in inputs]
+
+        with blas_limit():
+            run = train_network(config, model, rng, on_eval=on_eval)
+        out[bn] = {"histograms": np.array([histograms[s] for s in snapshot_steps]),
+                   "steps": run.steps, "percentiles": np.array(percentiles),
+                   "dev_accuracy": run.dev_accuracy}
+    return out
