@@ -1,7 +1,7 @@
 """Demo machinery every lesson's demos share; it knows screens, not lessons.
 
     canvas.FigureImage        one persistent matplotlib figure shown as a PNG widget
-    view.DemoBox              the one view builder: controls, a status line, a picture
+    view.DemoView             the one view builder: controls, a status line, a picture
     background.LatestJob      a demo's slow work in a thread; a new request stops the old
     live_training.LiveTraining  one network training in a thread, steered while it runs
 

@@ -11,16 +11,16 @@ An exception inside the work goes to `on_error(exc)` (a demo shows it in its sta
 line) and is kept in `job.error`, because a thread's traceback would otherwise land
 in the kernel's log, where no student sees it.
 
-The work runs under `course.threads.blas_limit()` (one BLAS thread unless
-COURSE_BLAS_THREADS says otherwise): on a busy 2-core machine OpenBLAS's second thread
-made a 10 ms digits trial take up to 2 s (measured), while one thread kept it at 10-20 ms.
+The work runs on the BLAS threads that `import course` set for the whole process
+(`course.threads`: one unless COURSE_BLAS_THREADS says otherwise). A limit cannot be
+set from inside the thread: OpenBLAS keeps one process-wide setting and ignores calls
+from worker threads (measured). On a busy 2-core machine a second BLAS thread made a
+10 ms digits trial take up to 2 s, while one thread kept it at 10-20 ms.
 """
 
 from __future__ import annotations
 
 import threading
-
-from course.threads import blas_limit
 
 __all__ = ["LatestJob"]
 
@@ -69,8 +69,7 @@ class LatestJob:
 
     def _run(self, work, stop, args, kwargs):
         try:
-            with blas_limit():
-                work(stop, *args, **kwargs)
+            work(stop, *args, **kwargs)
         except Exception as exc:  # shown to the student by on_error, not lost in a log
             self.error = exc
             if self.on_error is not None:

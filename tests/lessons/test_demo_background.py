@@ -1,10 +1,11 @@
 """Does LatestJob keep only the latest work alive and report errors instead of losing them?"""
 
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
-from threadpoolctl import threadpool_info, threadpool_limits
 
 from course.demos.background import LatestJob
 
@@ -42,25 +43,24 @@ def test_an_exception_goes_to_on_error():
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs two cores to tell 2 from 1")
-@pytest.mark.xfail(strict=True, reason=(
-    "OpenBLAS (pthreads) ignores a thread limit set from a worker thread: blas_limit() inside "
-    "LatestJob._run leaves the process-wide setting in force (reported to the lead)"))
 @pytest.mark.parametrize("setting, expected", [(None, 1), ("2", 2)])
-def test_the_work_runs_on_the_blas_threads_the_course_sets(monkeypatch, setting, expected):
-    """Inside the thread, BLAS uses COURSE_BLAS_THREADS (default 1), whatever it was outside."""
-    if setting is None:
-        monkeypatch.delenv("COURSE_BLAS_THREADS", raising=False)
-    else:
-        monkeypatch.setenv("COURSE_BLAS_THREADS", setting)
-    seen = []
-    job = LatestJob()
-
-    def work(stop):
-        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
-
-    outside = 2 if expected == 1 else 1
-    with threadpool_limits(outside, user_api="blas"):
-        job.start(work)
-        assert job.wait(5)
-    assert job.error is None
-    assert seen and all(n == expected for n in seen)
+def test_the_work_runs_on_the_blas_threads_the_course_sets(setting, expected):
+    """Inside a LatestJob thread, BLAS uses COURSE_BLAS_THREADS (default 1), set at import."""
+    script = (
+        "import course\n"
+        "from threadpoolctl import threadpool_info\n"
+        "from course.demos.background import LatestJob\n"
+        "seen = []\n"
+        "job = LatestJob()\n"
+        "job.start(lambda stop: seen.extend(i['num_threads'] for i in threadpool_info()\n"
+        "                                   if i['user_api'] == 'blas'))\n"
+        "assert job.wait(10) and job.error is None\n"
+        "print(sorted(set(seen)))\n"
+    )
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("COURSE_BLAS_THREADS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    if setting is not None:
+        env["COURSE_BLAS_THREADS"] = setting
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                         text=True, timeout=60, check=True).stdout
+    assert out.strip() == str([expected])
