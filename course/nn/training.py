@@ -10,9 +10,12 @@ replacement). A callback is any object with optional methods `on_step(trainer)`
 (after every step) and `on_epoch_end(trainer)`; it may read `trainer.history`,
 change a hyperparameter with `trainer.set_hyperparameter(name, value)` (used from
 the next step on and recorded in `history.events`) or end the run with
-`trainer.stop(reason)`. A schedule sets the learning rate at the start of every
-epoch to schedule(lr0, epoch); setting the learning rate by hand restarts it from
-the new value. The same rng seed gives the same History.
+`trainer.stop(reason)`. A third optional method, `on_divergence(trainer)`, is
+called when a step diverges (see below), before the run stops; returning True says
+the callback has dealt with it (rolled the weights back, say): the Trainer then counts
+the cut-short epoch as done (unscored) and goes on with a fresh one. A schedule sets
+the learning rate at the start of every epoch to schedule(lr0, epoch); setting the
+learning rate by hand restarts it from the new value. The same rng seed gives the same History.
 
 A run has diverged when its cost turns NaN or infinite, or grows above
 `diverge_above` times its first step's cost (times 1 if that was smaller;
@@ -39,6 +42,8 @@ from course.nn.optim import OPTIMIZERS, make_optimizer
 from course.nn.schedules import InverseTimeDecay
 from course.rng import as_rng
 from course.validate import check_choice, check_features, check_labels, check_positive_int
+
+_HOOKS = ("on_step", "on_epoch_end", "on_divergence")
 
 
 class TrainingDiverged(RuntimeError):
@@ -107,8 +112,9 @@ class Trainer:
         self.schedule = schedule
         self.callbacks = tuple(callbacks)
         for callback in self.callbacks:
-            if not (hasattr(callback, "on_step") or hasattr(callback, "on_epoch_end")):
-                raise ValueError(f"callback {callback!r} has neither on_step nor on_epoch_end.")
+            if not any(hasattr(callback, hook) for hook in _HOOKS):
+                raise ValueError(f"callback {callback!r} has none of the methods {_HOOKS}; "
+                                 "give it at least one.")
         self.rng = as_rng(rng)
         self.on_divergence = check_choice("on_divergence", on_divergence, ("raise", "stop"))
         self.eval_every = int(eval_every)
@@ -199,6 +205,12 @@ class Trainer:
             f"{learning_rate:g}: the learning rate is probably too high; try one 3 to 10 times "
             "smaller."
         )
+        for callback in self.callbacks:
+            if hasattr(callback, "on_divergence") and callback.on_divergence(self):
+                # Dealt with: the cut-short epoch counts as done; go on in a fresh order.
+                self._position = 0
+                self.epoch += 1
+                return
         self.history.diverged = True
         self.stop(message)
         if self.on_divergence == "raise":

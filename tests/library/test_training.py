@@ -171,6 +171,46 @@ def test_divergence_can_stop_the_run_instead(digits):
     assert trainer.run(3) is history and len(history.costs) == trainer.iteration
 
 
+class _Rescuer:
+    """Deals with a divergence by restoring the starting weights at a 100x smaller rate."""
+
+    def __init__(self, net, answer=True):
+        self.start, self.answer, self.calls = net.params.flat.copy(), answer, []
+
+    def on_divergence(self, trainer):
+        self.calls.append((trainer.epoch, trainer.iteration))
+        if self.answer:
+            trainer.model.params.flat[:] = self.start
+            trainer.set_hyperparameter("learning_rate", trainer.optimizer.learning_rate / 100)
+        return self.answer
+
+
+def test_a_callback_that_deals_with_divergence_lets_the_run_go_on(digits):
+    """Does on_divergence -> True end the cut-short epoch and carry on from a fresh one?"""
+    net = FullyConnectedNet(64, 10, rng=0)
+    rescuer = _Rescuer(net)
+    trainer = Trainer(net, SGD(1e3), digits.X_train, digits.y_train, rng=0, callbacks=[rescuer])
+    history = trainer.run(3)  # on_divergence="raise", yet nothing is raised
+    steps_per_epoch = -(-len(digits.y_train) // trainer.batch_size)
+    assert len(rescuer.calls) >= 1 and rescuer.calls[0][0] == 0
+    assert not history.diverged and history.stop_reason is None and trainer.epoch == 3
+    # Every epoch after a rescue is whole: the cut-short one is not resumed.
+    cut = rescuer.calls[-1][1]
+    assert trainer.iteration == cut + (3 - len(rescuer.calls)) * steps_per_epoch
+    assert trainer.optimizer.learning_rate == pytest.approx(1e3 / 100 ** len(rescuer.calls))
+    assert np.isfinite(history.costs[cut:]).all()
+    assert len(history.train_accuracy) == 3 - len(rescuer.calls)  # a cut epoch is unscored
+
+
+def test_a_callback_that_does_not_deal_with_divergence_leaves_the_stop(digits):
+    net = FullyConnectedNet(64, 10, rng=0)
+    rescuer = _Rescuer(net, answer=False)
+    trainer = Trainer(net, SGD(1e3), digits.X_train, digits.y_train, rng=0,
+                      callbacks=[rescuer], on_divergence="stop")
+    history = trainer.run(3)
+    assert history.diverged and len(rescuer.calls) == 1 and trainer.epoch == 0
+
+
 def test_a_nan_cost_counts_as_divergence():
     X, y = make_spirals(40, rng=0)
     net = FullyConnectedNet(2, 2, rng=0)
@@ -225,7 +265,7 @@ def _tiny():
     (dict(X=np.zeros((20, 3))), r"shape \(n, 2\)"),
     (dict(on_divergence="ignore"), "on_divergence"),
     (dict(optimizer="adam"), "make_optimizer"),
-    (dict(callbacks=[print]), "neither on_step nor on_epoch_end"),
+    (dict(callbacks=[print]), "has none of the methods"),
     (dict(X_dev=np.zeros((3, 2)), y_dev=None), "y_dev is missing"),
 ])
 def test_bad_trainer_arguments_are_refused(change, message):

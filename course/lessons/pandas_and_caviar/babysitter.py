@@ -137,14 +137,11 @@ class Babysitter:
             self._change_rate(trainer, trainer.epoch, reason, rate / factor)
 
     def on_divergence(self, trainer):
-        """A step's cost was NaN or ran away and the Trainer stopped the run: treat the
-        epoch cut short as a blow-up and let the run go on from a fresh epoch.
-
-        `babysit` calls this; the Trainer has no divergence hook for callbacks yet.
-        """
+        """A step's cost was NaN or ran away (Trainer callback): treat the epoch cut short
+        as a blow-up, roll back, and tell the Trainer to go on with a fresh epoch."""
         self.judge(self._end_epoch(trainer), diverged=True)
-        _clear_divergence(trainer)
-        self._roll_back(trainer, trainer.epoch)
+        self._roll_back(trainer, trainer.epoch + 1)  # the Trainer counts it done on return
+        return True
 
     def result(self):
         """The run so far as a BabysitResult."""
@@ -187,15 +184,6 @@ def _restore(model, state):
     model.bn_running.update({k: v.copy() for k, v in running.items()})
 
 
-def _clear_divergence(trainer):
-    """Let a Trainer that stopped on divergence go on with a fresh epoch, counting the
-    cut-short one as done. A stop-gap that touches Trainer internals until the Trainer
-    lets a callback recover from divergence (reported in issue 10)."""
-    trainer.history.diverged = False
-    trainer._position = 0  # the next step starts a new epoch in a fresh order
-    trainer.epoch += 1
-
-
 def babysit(config, data, *, num_epochs, rule=PandaRule()):
     """Train one network for `num_epochs`, letting `rule` steer its learning rate.
 
@@ -208,11 +196,7 @@ def babysit(config, data, *, num_epochs, rule=PandaRule()):
     trainer = Trainer(model, optimizer, data.X_train, data.y_train, batch_size=c["batch_size"],
                       X_dev=data.X_dev, y_dev=data.y_dev, schedule=schedule, rng=rng,
                       callbacks=[sitter], on_divergence="stop")
-    num_epochs = int(num_epochs)
-    trainer.run(num_epochs)
-    while trainer.history.diverged and trainer.epoch < num_epochs:
-        sitter.on_divergence(trainer)
-        trainer.run(num_epochs - trainer.epoch)
+    trainer.run(int(num_epochs))
     return sitter.result()
 
 
