@@ -4,17 +4,10 @@ The moving average itself is tested in tests/library/test_smoothing.py."""
 
 import numpy as np
 import pytest
+from references import loop_average
 
 from course.lessons.sampling_scales import beta_window_data, beta_window_demo, noisy_series
 from course.smoothing import effective_window
-
-
-def loop_average(x, beta, bias_correction):
-    v, out = 0.0, []
-    for t, value in enumerate(x, start=1):
-        v = beta * v + (1 - beta) * value
-        out.append(v / (1 - beta**t) if bias_correction else v)
-    return np.array(out)
 
 
 def test_window_is_one_over_one_minus_beta_and_the_compared_pairs_differ_as_taught():

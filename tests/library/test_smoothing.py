@@ -7,20 +7,13 @@ import re
 
 import numpy as np
 import pytest
+from references import loop_average
 
 import course.smoothing
 from course.smoothing import effective_window, exponentially_weighted_average
 
 BETAS = [0.0, 0.5, 0.9, 0.98, 0.999]
 
-
-def loop_average(x, beta, bias_correction):
-    """The recursion as written in the lecture, one step at a time."""
-    v, out = 0.0, []
-    for t, value in enumerate(x, start=1):
-        v = beta * v + (1 - beta) * value
-        out.append(v / (1 - beta**t) if bias_correction else v)
-    return np.array(out)
 
 
 @pytest.mark.parametrize("bias_correction", [False, True])
