@@ -8,6 +8,6 @@
     end_to_end/  a user's paths: packaging, Validate, the assignment sources, browsers
 
 Helpers that two groups share live here (notebook_run.py, references.py); pytest
-puts this folder on sys.path because this conftest.py sits in it. Each group's conftest.py holds
-the fixtures of that group.
+puts this folder on sys.path because this conftest.py sits in it. Each group's
+conftest.py holds the fixtures of that group.
 """
