@@ -91,7 +91,8 @@ ACTIVATIONS = {
 # class's 1 that is below rounding in float32 and float64 alike, and it keeps the
 # gradients sent back through the layers far above float32's denormal range
 # (below 1e-38), where arithmetic gets many times slower on some CPUs. The loss
-# itself uses the unclipped scores.
+# takes the true class's score unclipped; only the clipped terms of the row sums
+# differ, by less than rounding.
 _LOWEST_SHIFTED_SCORE = -40.0
 
 

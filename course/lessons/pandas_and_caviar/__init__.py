@@ -3,8 +3,8 @@
 What the lesson computes (no screen code) and the demo that shows each:
 
     babysitter             the automatic panda: PandaRule, the Babysitter Trainer callback
-                           that applies it after every epoch, babysit (one run),
-                           babysit_digits (an objective for run_trials)
+                           that applies it after every epoch, babysit (one run, a
+                           BabysitResult), babysit_digits (an objective for run_trials)
     spiral_training        one tanh network on 2-D spirals, the run a learner babysits by
                            hand: spiral_split, make_trainer, boundary_grid, frame_data
     spiral_training_demo   babysitting_demo(): that run training live in a thread, its

@@ -70,11 +70,11 @@ class BetaWindowPlot:
 def describe(data):
     """The status line: the window now, and after a nudge of beta by 0.0005."""
     b = data["beta"]
-    nudged = min(b + 0.0005, 0.99999)
-    return (
-        f"beta = {b:.4f}: window 1/(1-beta) = <b>{data['window']:,.1f}</b> days. "
-        f"Adding 0.0005 to beta would make it <b>{effective_window(nudged):,.1f}</b>."
-    )
+    now = f"beta = {b:.4f}: window 1/(1-beta) = <b>{data['window']:,.1f}</b> days. "
+    if b + 0.0005 >= 1:
+        return now + "Adding 0.0005 to beta would reach 1, where the average never forgets."
+    return now + (f"Adding 0.0005 to beta would make it "
+                  f"<b>{effective_window(b + 0.0005):,.1f}</b>.")
 
 
 # -------------------------------------------------------------------------------- view
