@@ -42,3 +42,13 @@ def test_moving_the_slider_smooths_more_and_redraws():
     assert demo.data["average"][0] == pytest.approx(0.01 * demo.data["series"][0])
     demo.controls["bias_correction"].value = True
     assert demo.data["average"][0] == pytest.approx(demo.data["series"][0])
+
+
+def test_the_status_line_never_claims_a_window_beyond_beta_one():
+    """Near beta = 1 a nudge of 0.0005 leaves the range: no made-up window is stated."""
+    from course.lessons.sampling_scales.averaging_window_demo import describe
+
+    near_one = describe({"beta": 0.9999, "window": effective_window(0.9999)})
+    assert "reach 1" in near_one and "100,000" not in near_one
+    lower = describe({"beta": 0.999, "window": effective_window(0.999)})
+    assert f"<b>{effective_window(0.9995):,.1f}</b>" in lower
