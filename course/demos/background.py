@@ -71,6 +71,8 @@ class LatestJob:
         try:
             work(stop, *args, **kwargs)
         except Exception as exc:  # shown to the student by on_error, not lost in a log
+            if stop.is_set():
+                return  # superseded: a newer request's result must not be overwritten
             self.error = exc
             if self.on_error is not None:
                 self.on_error(exc)

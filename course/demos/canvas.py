@@ -162,4 +162,5 @@ class FigureImage:
             self.render_count += 1
             with self._timer_lock:
                 self._last_draw = time.monotonic()
-        self.image.value = png
+            # Under the lock, so an older picture can never replace a newer one.
+            self.image.value = png

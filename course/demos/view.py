@@ -68,6 +68,7 @@ class DemoView(ipywidgets.VBox):
         self._make_plot = make_plot
         self._describe = describe
         self._pending = pending
+        self._closed = False
         self.job = LatestJob(on_error=self.show_error) if background else None
         widgets = list(self.controls.values()) + list(extra)
         rows = [ipywidgets.HBox(widgets[i : i + per_row]) for i in range(0, len(widgets), per_row)]
@@ -84,11 +85,19 @@ class DemoView(ipywidgets.VBox):
         return {name: control.value for name, control in self.controls.items()}
 
     def run(self):
-        """Compute and show the picture for the current values (in a thread if background)."""
+        """Compute and show the picture for the current values (in a thread if background).
+
+        An error in compute is shown in the status line, never raised into the widget's
+        callback (where a student would not see it); the last good picture stays.
+        """
         values = self.values()
         if self.job is None:
-            data = self._compute(values)
-            self.show(data)
+            try:
+                data = self._compute(values)
+                self.show(data)
+            except Exception as exc:
+                self.show_error(exc)
+                return None
             return data
         if self._pending is not None:
             self.status.value = self._pending(values)
@@ -97,16 +106,16 @@ class DemoView(ipywidgets.VBox):
 
     def show(self, data, stop=None):
         """Draw `data` and state it in the status line; skipped once `stop` is set."""
-        with self.canvas.lock:
+        with self.canvas.lock:  # picture, data and status change together, or not at all
             if stop is not None and stop.is_set():
                 return False
             if self.plot is None:
                 self.plot = self._make_plot(self.canvas, data)
             self.plot.update(data)
-        self.canvas.refresh()
-        self.data = data
-        if self._describe is not None:
-            self.status.value = self._describe(data)
+            self.canvas.refresh()
+            self.data = data
+            if self._describe is not None:
+                self.status.value = self._describe(data)
         return True
 
     def show_error(self, exc):
@@ -120,9 +129,15 @@ class DemoView(ipywidgets.VBox):
         return done
 
     def close(self):
-        """Stop background work and close the widgets."""
+        """Stop background work, unwire the controls and close the widgets."""
         if self.job is not None:
             self.job.stop()
+        if self._compute is not None and not self._closed:  # close() may come twice
+            for control in self.controls.values():
+                control.unobserve(self._on_change, names="value")
+        self._closed = True
+        for widget in (*self.controls.values(), self.status, self.image):
+            widget.close()
         super().close()
 
     def _stream(self, stop, values):

@@ -101,6 +101,7 @@ def softmax_cross_entropy(scores, y):
 
     Returns: loss (float), dscores (m, C).
     """
+    scores = np.ascontiguousarray(scores)  # the flat indexing below assumes row order
     m, num_classes = scores.shape
     shifted = scores - row_max(scores)[:, None]  # the largest score of each row becomes 0
     probs = np.maximum(shifted, _LOWEST_SHIFTED_SCORE)

@@ -11,9 +11,10 @@ replacement). A callback is any object with optional methods `on_step(trainer)`
 change a hyperparameter with `trainer.set_hyperparameter(name, value)` (used from
 the next step on and recorded in `history.events`) or end the run with
 `trainer.stop(reason)`. A third optional method, `on_divergence(trainer)`, is
-called when a step diverges (see below), before the run stops; returning True says
-the callback has dealt with it (rolled the weights back, say): the Trainer then counts
-the cut-short epoch as done (unscored) and goes on with a fresh one. A schedule sets
+called when a step diverges (see below), with the cut-short epoch already counted
+as done; returning True says the callback has dealt with it (rolled the weights back,
+say), and the run goes on with a fresh epoch (the cut one is scored only if it was the
+run's last); anything else lets the divergence stop the run. A schedule sets
 the learning rate at the start of every epoch to schedule(lr0, epoch); setting the
 learning rate by hand restarts it from the new value. The same rng seed gives the same History.
 
@@ -156,8 +157,10 @@ class Trainer:
         if not (math.isfinite(cost) and cost <= self._cost_limit):
             self._diverge(cost, learning_rate)
             return cost
-        if self.iteration == 1 and self.diverge_above is not None:
-            # At least 1: a warm-started run whose first cost is near 0 may still wobble.
+        if self._cost_limit == math.inf and self.diverge_above is not None:
+            # Set from the first cost that did not diverge (the first step's, unless a
+            # callback dealt with that one). At least 1: a warm-started run whose first
+            # cost is near 0 may still wobble.
             self._cost_limit = self.diverge_above * max(cost, 1.0)
         self.optimizer.step(self.model.params, grads)
         self._position = stop
@@ -205,12 +208,17 @@ class Trainer:
             f"{learning_rate:g}: the learning rate is probably too high; try one 3 to 10 times "
             "smaller."
         )
-        for callback in self.callbacks:
-            if hasattr(callback, "on_divergence") and callback.on_divergence(self):
-                # Dealt with: the cut-short epoch counts as done; go on in a fresh order.
-                self._position = 0
-                self.epoch += 1
+        handlers = [c for c in self.callbacks if hasattr(c, "on_divergence")]
+        if handlers:
+            # The cut-short epoch counts as done before the handlers run, so a learning
+            # rate they set starts the next epoch (and a schedule restarts from it there).
+            self._position = 0
+            self.epoch += 1
+            if any(callback.on_divergence(self) is True for callback in handlers):
+                if self.eval_every > 0 and self.epoch == self._final_epoch:
+                    self.evaluate()  # the run's last epoch is scored, even when cut short
                 return
+            self.epoch -= 1
         self.history.diverged = True
         self.stop(message)
         if self.on_divergence == "raise":

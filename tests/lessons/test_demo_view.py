@@ -154,3 +154,53 @@ def test_without_compute_show_from_another_thread_draws_and_controls_do_nothing(
     view.controls["level"].value = 2  # nothing is wired to the controls
     assert view.wait(1)
     assert view.data == {"level": 6, "step": 3}
+
+
+def test_an_error_in_compute_shows_in_the_status_and_keeps_the_last_picture(decode_png):
+    """A synchronous compute that raises must not escape into the slider's callback."""
+    def compute(values):
+        if values["level"] == 7:
+            raise ValueError("level 7 <is> not allowed")
+        return {"level": values["level"]}
+
+    view = make_view(compute)
+    before = view.canvas.png
+    view.controls["level"].value = 7  # would raise inside the widget's observer
+    assert "Error" in view.status.value and "&lt;is&gt;" in view.status.value
+    assert view.data == {"level": 1} and view.canvas.png == before
+    view.controls["level"].value = 4
+    assert view.data == {"level": 4} and "level <b>4</b>" in view.status.value
+
+
+def test_a_superseded_jobs_error_never_overwrites_the_newer_result():
+    release = threading.Event()
+
+    def compute(values):
+        if values["level"] == 2:
+            release.wait(5)
+            raise RuntimeError("the old request failed")
+        yield {"level": values["level"]}
+
+    view = make_view(compute, background=True)
+    assert view.wait(5)
+    view.controls["level"].value = 2  # starts the slow, failing request
+    old = view.job._thread
+    view.controls["level"].value = 3  # supersedes it
+    release.set()
+    old.join(5)
+    assert view.wait(5) and not old.is_alive()
+    assert view.data == {"level": 3} and "Error" not in view.status.value
+
+
+def test_close_stops_the_work_and_unwires_the_controls():
+    calls = []
+
+    def compute(values):
+        calls.append(values["level"])
+        return {"level": values["level"]}
+
+    view = make_view(compute)
+    slider = view.controls["level"]
+    view.close()
+    slider.value = 9  # a closed demo must not compute again
+    assert calls == [1]

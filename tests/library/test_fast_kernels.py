@@ -157,6 +157,19 @@ def test_softmax_cross_entropy_matches_with_ties_and_a_dominant_class(rng):
     assert np.allclose(dscores, twin_dscores, rtol=0, atol=1e-16)
 
 
+@pytest.mark.parametrize("layout", ["F", "strided"])
+def test_softmax_cross_entropy_matches_on_scores_not_in_row_order(rng, layout):
+    """Scores a caller sliced or transposed: the gradient must still sum to 0 per row."""
+    base = rng.standard_normal((40, 7))
+    scores = np.asfortranarray(base) if layout == "F" else np.repeat(base, 2, axis=1)[:, ::2]
+    y = rng.integers(0, 7, 40)
+    loss, dscores = fast.softmax_cross_entropy(scores, y)
+    twin_loss, twin_dscores = losses.softmax_cross_entropy(base, y)
+    assert loss == pytest.approx(twin_loss, rel=1e-13)
+    assert np.allclose(dscores, twin_dscores, rtol=0, atol=1e-15)
+    assert np.allclose(dscores.sum(axis=1), 0, atol=1e-15)
+
+
 # ---------------------------------------------------------------------- batch norm
 def batchnorm_parameters(h, dtype, rng):
     gamma = (rng.uniform(0.2, 3, h) * rng.choice([-1, 1], h)).astype(dtype)

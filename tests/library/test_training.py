@@ -2,6 +2,8 @@
 itself for a seed, let callbacks steer and stop it, and stop a diverging run
 with a message about the learning rate?"""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -192,7 +194,7 @@ def test_a_callback_that_deals_with_divergence_lets_the_run_go_on(digits):
     trainer = Trainer(net, SGD(1e3), digits.X_train, digits.y_train, rng=0, callbacks=[rescuer])
     history = trainer.run(3)  # on_divergence="raise", yet nothing is raised
     steps_per_epoch = -(-len(digits.y_train) // trainer.batch_size)
-    assert len(rescuer.calls) >= 1 and rescuer.calls[0][0] == 0
+    assert len(rescuer.calls) >= 1 and rescuer.calls[0][0] == 1  # the cut epoch is counted
     assert not history.diverged and history.stop_reason is None and trainer.epoch == 3
     # Every epoch after a rescue is whole: the cut-short one is not resumed.
     cut = rescuer.calls[-1][1]
@@ -200,6 +202,35 @@ def test_a_callback_that_deals_with_divergence_lets_the_run_go_on(digits):
     assert trainer.optimizer.learning_rate == pytest.approx(1e3 / 100 ** len(rescuer.calls))
     assert np.isfinite(history.costs[cut:]).all()
     assert len(history.train_accuracy) == 3 - len(rescuer.calls)  # a cut epoch is unscored
+
+
+def test_a_rate_set_on_divergence_starts_the_next_epoch_even_with_a_schedule(digits):
+    """The rescue's rate is the schedule's new start: the next epoch uses it undecayed."""
+    net = FullyConnectedNet(64, 10, rng=0)
+    rescuer = _Rescuer(net)
+    trainer = Trainer(net, SGD(1e3), digits.X_train, digits.y_train, rng=0, callbacks=[rescuer],
+                      schedule=InverseTimeDecay(1.0))
+    history = trainer.run(2)
+    (cut_epoch, cut_step), = rescuer.calls
+    assert history.learning_rates[cut_step] == pytest.approx(10.0)  # 1e3 / 100, not decayed
+
+
+def test_the_runaway_limit_still_holds_after_the_first_step_was_rescued(digits):
+    """A rescued first step must not switch off diverge_above for the rest of the run."""
+    net = FullyConnectedNet(64, 10, rng=0)
+    rescuer = _Rescuer(net)  # remembers the good starting weights
+    net.params.flat[:] = 1e30  # the first cost is NaN
+    trainer = Trainer(net, SGD(1.0), digits.X_train, digits.y_train, rng=0, callbacks=[rescuer])
+    trainer.step()
+    assert len(rescuer.calls) == 1 and np.isnan(trainer.history.costs[0])
+    first_good = trainer.step()  # from the restored weights at rate 0.01
+    assert len(rescuer.calls) == 1 and math.isfinite(first_good)
+    # 1000x the first good cost is the limit now: far above it counts as divergence.
+    rescuer.answer = False
+    net.params.flat[:] *= 300  # a large but finite cost
+    trainer.on_divergence = "stop"
+    trainer.step()
+    assert trainer.history.diverged and "grew from" in trainer.history.stop_reason
 
 
 def test_a_callback_that_does_not_deal_with_divergence_leaves_the_stop(digits):

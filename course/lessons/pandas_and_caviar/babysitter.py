@@ -21,13 +21,12 @@ after every epoch, to the epoch's mean mini-batch cost:
    `slow` / 10 of it) -> divide the learning rate by `factor`.
 
 The weights it goes back to are those of the best dev accuracy so far (the starting
-weights until an epoch has been scored). A step whose cost is NaN or runs away makes
-the Trainer stop the run (on_divergence="stop"); `babysit` then hands that cut-short
-epoch to `Babysitter.on_divergence`, which treats it as a blow-up, and goes on with a
-fresh epoch. The network, optimizer and batch order come from
-`course.nn.build_from_config`, as in `train_from_config`, so a rule that never fires
-reproduces train_from_config's dev curve. `score` is the dev accuracy of the final
-weights.
+weights until an epoch has been scored). When a step's cost is NaN or runs away, the
+Trainer hands the cut-short epoch to `Babysitter.on_divergence`, which treats it as a
+blow-up and tells the Trainer to go on with a fresh epoch. The network, optimizer and
+batch order come from `course.nn.build_from_config`, as in `train_from_config`, so a
+rule that never fires reproduces train_from_config's dev curve. `score` is the dev
+accuracy of the final weights.
 """
 
 from __future__ import annotations
@@ -140,7 +139,7 @@ class Babysitter:
         """A step's cost was NaN or ran away (Trainer callback): treat the epoch cut short
         as a blow-up, roll back, and tell the Trainer to go on with a fresh epoch."""
         self.judge(self._end_epoch(trainer), diverged=True)
-        self._roll_back(trainer, trainer.epoch + 1)  # the Trainer counts it done on return
+        self._roll_back(trainer, trainer.epoch)  # the Trainer has counted it done
         return True
 
     def result(self):

@@ -179,8 +179,6 @@ class BabysittingDemo(DemoView):
         """Stop the training thread, then close the widgets."""
         if self.session is not None:
             self.session.close()
-        for control in self.controls.values():
-            control.close()
         super().close()
 
 
