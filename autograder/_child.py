@@ -28,8 +28,21 @@ def _apply_limits(limits):
         resource.setrlimit(which, (int(value), int(value)))
 
 
-def _forbid_new_processes():
-    """Let this process start threads but no other process (seccomp filter; Linux only).
+# System calls that no answer needs, denied by number (x86_64, aarch64): the kernel's key
+# store (add_key, request_key, keyctl), ptrace and reading other processes' memory, mounts
+# (old and new API), chroot and pivot_root, namespaces (unshare, setns), io_uring (its
+# operations would bypass this filter), bpf, perf events, userfaultfd, modules and kexec.
+_DENIED = {
+    "x86_64": (248, 249, 250, 101, 310, 311, 165, 166, 155, 161, 272, 308, 425, 426, 427,
+               428, 429, 430, 431, 432, 433, 442, 321, 298, 323, 175, 313, 176, 246, 320),
+    "aarch64": (217, 218, 219, 117, 270, 271, 40, 39, 41, 51, 97, 268, 425, 426, 427,
+                428, 429, 430, 431, 432, 433, 442, 280, 241, 282, 105, 273, 106, 104, 294),
+}
+
+
+def _seccomp():
+    """Let this process start threads but no other process, and deny ``_DENIED`` (seccomp
+    filter; Linux only).
 
     Limits such as the address space are per process, so a fork bomb would multiply them
     by the process limit (hundreds of GB) and starve the machine. Blocked: fork, vfork,
@@ -45,12 +58,13 @@ def _forbid_new_processes():
     if platform.machine() not in known:
         return False
     audit_arch, forks, clone = known[platform.machine()]
+    denied = _DENIED[platform.machine()]
     load, equal, at_least, has_bits, ret = 0x20, 0x15, 0x35, 0x45, 0x06  # BPF opcodes
     code = [(load, 4, None, None),  # seccomp_data.arch
             (equal, audit_arch, None, "deny"),
             (load, 0, None, None),  # seccomp_data.nr
             (at_least, 0x40000000, "deny", None),  # x32 system calls
-            *[(equal, number, "deny", None) for number in forks],
+            *[(equal, number, "deny", None) for number in (*forks, *denied)],
             (equal, 435, "enosys", None),  # clone3
             (equal, clone, None, "allow"),
             (load, 16, None, None),  # clone's flags (low 32 bits of args[0])
@@ -72,6 +86,45 @@ def _forbid_new_processes():
     prog = Program(len(code), ctypes.cast(filters, ctypes.c_char_p))
     return (libc.prctl(38, 1, 0, 0, 0) == 0  # PR_SET_NO_NEW_PRIVS
             and libc.prctl(22, 2, ctypes.byref(prog), 0, 0) == 0)  # PR_SET_SECCOMP, FILTER
+
+
+def _cell_transformer(libdir):
+    """IPython's cell transformer (%magics, !commands -> Python), loaded from the copy of
+    its two files in ``libdir/_autograder_ipython`` without importing IPython; here, in the
+    jail and under the child's limits, never in the grader. Identity if it cannot load."""
+    import importlib.util
+    import types
+
+    names = ["IPython", "IPython.utils", "IPython.core"]
+    try:
+        for name in names:
+            stub = types.ModuleType(name)
+            stub.__path__ = []
+            sys.modules[name] = stub
+        loaded = {}
+        for name, file in (("IPython.utils.tokenutil", "tokenutil.py"),
+                           ("IPython.core.inputtransformer2", "inputtransformer2.py")):
+            path = os.path.join(libdir, "_autograder_ipython", file)
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = loaded[name] = module
+            names.append(name)
+            spec.loader.exec_module(module)
+            setattr(sys.modules[name.rpartition(".")[0]], name.rpartition(".")[2], module)
+        manager = loaded["IPython.core.inputtransformer2"].TransformerManager()
+    except Exception:
+        return lambda source: source
+    finally:
+        for name in names:
+            sys.modules.pop(name, None)
+
+    def transform(source):
+        try:
+            return manager.transform_cell(source)
+        except Exception:  # the SyntaxError is reported as the student's when it runs
+            return source
+
+    return transform
 
 
 def _describe(exc, filename_prefix="<cell "):
@@ -116,7 +169,7 @@ def main():
     sys.path.extend(sitedirs)
     job = json.loads(sys.stdin.read())
     _apply_limits(job["limits"])
-    _forbid_new_processes()
+    _seccomp()
 
     # The result channel is a private copy of stdout; fds 1 and 2 now lead nowhere, so
     # nothing the student prints (from Python or C) can mix with the results.
@@ -150,6 +203,8 @@ def main():
 
     namespace = {"__name__": "__main__", "get_ipython": _IPythonStub}
     emit(event="ready")
+    transform = _cell_transformer(libdir)
+    job["answer"] = [(cell_id, transform(source)) for cell_id, source in job["answer"]]
     for kind in ("setup", "answer"):
         for cell_id, source in job[kind]:
             try:

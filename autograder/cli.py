@@ -164,8 +164,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--memory-mb", type=int, default=1024, metavar="MB",
                    help="address-space limit of each sandboxed process (default 1024)")
     p.add_argument("--force", action="store_true", help="regrade even unchanged submissions")
-    p.add_argument("--isolation", choices=("auto", "root", "userns", "plain"), default="auto",
-                   help="sandbox level (default: the strongest available)")
+    p.add_argument("--isolation", choices=("auto", "root", "userns"), default="auto",
+                   help="jail level: root (each child a uid of its own; needs root) or "
+                        "userns (each child a user namespace of its own); default: root "
+                        "when run as root, else userns")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")

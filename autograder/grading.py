@@ -22,6 +22,7 @@ import base64
 import ctypes
 import hashlib
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -33,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import ledger, notebook, sandbox, tripwire
+from autograder import jail, ledger, notebook, sandbox, tripwire
 from autograder.spec import Assignment, Verdict, drivers_source, load
 
 MAX_VALUES = 10**6
@@ -74,12 +75,21 @@ class Run:
                     f"in the source notebook but its hidden checks add up to {task.points}"
                 )
         sandbox.remove_stale_folders()
-        template = Path(tempfile.mkdtemp(prefix=f"autograder-lib-{os.getpid()}-"))
-        targets = [t for task in assignment.tasks for t in task.tripwires]
-        warnings = tripwire.build_copy("course", targets, template)
-        limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
-        box = sandbox.detect(course, isolation)
-        box.hidden.append(template.resolve())  # each child gets a copy; none sees the original
+        run_dir = Path(tempfile.mkdtemp(prefix=f"autograder-run-{os.getpid()}-"))
+        try:
+            template = run_dir / "lib"
+            template.mkdir()
+            targets = [t for task in assignment.tasks for t in task.tripwires]
+            warnings = tripwire.build_copy("course", targets, template)
+            shutil.copy2(sandbox.CHILD_SCRIPT, template / "_autograder_child.py")
+            (template / "_autograder_ipython").mkdir()
+            for file in jail.ipython_transformer_files():
+                shutil.copy2(file, template / "_autograder_ipython" / file.name)
+            limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
+            box = sandbox.prepare(run_dir, template, isolation)
+        except BaseException:
+            shutil.rmtree(run_dir, ignore_errors=True)
+            raise
         run = cls(course, assignment, source, box, template, limits, timeout, warnings,
                   drivers_source(name), ledger.seed_key(course))
         run.fingerprint = run._fingerprint()
@@ -96,11 +106,12 @@ class Run:
         """
         import importlib
 
-        digest = hashlib.sha256(f"{self.assignment.version}\0{self.timeout!r}".encode())
+        digest = hashlib.sha256(f"{self.assignment.version}\0{self.timeout!r}\0"
+                                f"{self.limits.fingerprint()}\0{self.sandbox.level}\0"
+                                f"{self.sandbox.mounts.site_entries}".encode())
         package = Path(importlib.import_module(
             f"autograder.assignments.{self.assignment.name}").__file__).parent
         files = sorted(package.rglob("*.py")) + sorted(package.parent.glob("*.py"))
-        files += [sandbox.CHILD_SCRIPT]
         files += sorted(p for p in self.lib_template.rglob("*") if p.is_file())
         for path in files:
             digest.update(f"\0{path.name}\0".encode() + path.read_bytes())
@@ -109,9 +120,7 @@ class Run:
         return digest.hexdigest()
 
     def close(self):
-        import shutil
-
-        shutil.rmtree(self.lib_template, ignore_errors=True)
+        shutil.rmtree(self.lib_template.parent, ignore_errors=True)
 
 
 def _decode(value) -> np.ndarray | dict:
@@ -183,7 +192,7 @@ def _run_children(run: Run, answers, probes_by_fn: dict, deadline: float) -> _Se
             "max_values": MAX_VALUES,
             "drivers": run.drivers,
         }
-        child = sandbox.Child(run.sandbox, job, run.lib_template, run.limits)
+        child = sandbox.Child(run.sandbox, job, run.limits)
         phase, current, step_deadline = "cells", None, deadline
         expected = {p["label"] for p in job["probes"]}
         ended = None

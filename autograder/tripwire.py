@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-import os
 import shutil
 from pathlib import Path
 
@@ -80,14 +79,19 @@ class _Replace(ast.NodeTransformer):
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _visit_scope
 
 
+def package_dir(package) -> Path:
+    """The folder of an imported package (also when an editable install made it a namespace)."""
+    if getattr(package, "__file__", None):
+        return Path(package.__file__).resolve().parent
+    return next(Path(p).resolve() for p in package.__path__ if Path(p).is_dir())
+
+
 def build_copy(package: str, targets: list[str], destination: Path) -> list[str]:
     """Copy ``package`` to ``destination/<package>`` with ``targets`` tripwired.
 
     Returns warnings for targets that could not be resolved (they are reported, and the
     rest of the copy is still made). Also writes the ``_autograder_tripwire`` module.
     """
-    from autograder.sandbox import package_dir
-
     real = package_dir(importlib.import_module(package))
     warnings: list[str] = []
     per_file: dict[Path, dict[str, str]] = {}
@@ -115,12 +119,3 @@ def build_copy(package: str, targets: list[str], destination: Path) -> list[str]
         copy.write_text(ast.unparse(ast.fix_missing_locations(tree)) + "\n", encoding="utf-8")
     (destination / "_autograder_tripwire.py").write_text(TRIPWIRE_MODULE, encoding="utf-8")
     return warnings
-
-
-def copy_template(template: Path, destination: Path) -> None:
-    """Copy a prepared library folder (course copy + tripwire module) for one child."""
-    for entry in os.scandir(template):
-        if entry.is_dir():
-            shutil.copytree(entry.path, destination / entry.name)
-        else:
-            shutil.copy2(entry.path, destination / entry.name)
