@@ -1,5 +1,7 @@
 """The events a sandboxed child sends, checked before the grader believes any of them.
 
+Every text field is made safe here, once, where events are read (:func:`safe_text`).
+
 The result channel is written by the child's harness, but the student's code runs in the
 same process and can write to it as well (it can always find the file descriptor, or the
 harness's ``emit``), so every line is untrusted input. :func:`checked` rebuilds an event
@@ -11,6 +13,7 @@ what the student's own function could have returned, and the parent judges that.
 from __future__ import annotations
 
 import math
+import re
 
 MAX_NAME = 200  # grade ids, probe labels, function and tripwire names
 MAX_TEXT = 300  # error messages (the child already cuts them at 300 characters)
@@ -22,20 +25,31 @@ _KINDS = {"ready", "cell", "cells_done", "function", "probe", "visible_start", "
           "done"}
 
 
+# Lone surrogates (JSON can carry "\udc80"; no file or page can hold one) and control
+# characters but tab and newline (they could rewrite a terminal line or a CSV row).
+_UNSAFE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class _Malformed(ValueError):
     pass
+
+
+def safe_text(text: str) -> str:
+    """``text`` with every lone surrogate and control character (but tab and newline)
+    replaced by U+FFFD, so that it can be written to any file, page or terminal."""
+    return _UNSAFE.sub("\ufffd", text)
 
 
 def _name(value) -> str:
     if not isinstance(value, str) or not value or len(value) > MAX_NAME:
         raise _Malformed
-    return value
+    return safe_text(value)
 
 
 def _text(value) -> str:
     if not isinstance(value, str):
         raise _Malformed
-    return value if len(value) <= MAX_TEXT else value[:MAX_TEXT] + "..."
+    return safe_text(value if len(value) <= MAX_TEXT else value[:MAX_TEXT] + "...")
 
 
 def _int(value) -> int:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder import jail, ledger, notebook, sandbox, tripwire
+from autograder import ledger, notebook, sandbox
 from autograder.spec import Assignment, Verdict, drivers_source, load
 
 MAX_VALUES = 10**6
@@ -78,13 +78,8 @@ class Run:
         run_dir = Path(tempfile.mkdtemp(prefix=f"autograder-run-{os.getpid()}-"))
         try:
             template = run_dir / "lib"
-            template.mkdir()
             targets = [t for task in assignment.tasks for t in task.tripwires]
-            warnings = tripwire.build_copy("course", targets, template)
-            shutil.copy2(sandbox.CHILD_SCRIPT, template / "_autograder_child.py")
-            (template / "_autograder_ipython").mkdir()
-            for file in jail.ipython_transformer_files():
-                shutil.copy2(file, template / "_autograder_ipython" / file.name)
+            warnings = sandbox.build_library(template, targets)
             limits = sandbox.Limits(memory_bytes=memory_bytes, cpu_seconds=int(timeout) + 2)
             box = sandbox.prepare(run_dir, template, isolation)
         except BaseException:

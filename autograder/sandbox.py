@@ -157,6 +157,20 @@ def remove_stale_folders() -> list[Path]:
     return removed
 
 
+def build_library(lib: Path, tripwires: list[str]) -> list[str]:
+    """The run's library folder: a copy of ``course`` with ``tripwires`` switched off, the
+    child's harness and IPython's cell transformer; returns the tripwire warnings."""
+    from autograder import tripwire
+
+    lib.mkdir()
+    warnings = tripwire.build_copy("course", tripwires, lib)
+    shutil.copy2(CHILD_SCRIPT, lib / "_autograder_child.py")
+    (lib / "_autograder_ipython").mkdir()
+    for file in jail.ipython_transformer_files():
+        shutil.copy2(file, lib / "_autograder_ipython" / file.name)
+    return warnings
+
+
 def _requested_level(level: str) -> str:
     root = os.geteuid() == 0
     if level == "auto":
@@ -287,7 +301,8 @@ class Child:
         self.flooded = False
         self._stderr = bytearray()
         threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._stderr_reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._stderr_reader.start()
         try:
             self.process.stdin.write(json.dumps(job).encode())
             self.process.stdin.close()
@@ -301,6 +316,8 @@ class Child:
                 self._stderr += chunk[:8192 - len(self._stderr)]
 
     def stderr_text(self) -> str:
+        """What the jail's processes wrote to stderr (after the child has ended)."""
+        self._stderr_reader.join(timeout=5)
         return bytes(self._stderr).decode("utf-8", "replace")
 
     def _read(self):
