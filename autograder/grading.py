@@ -115,6 +115,9 @@ class Run:
         return digest.hexdigest()
 
     def close(self):
+        relay = self.lib_template.parent / "relay"
+        if relay.is_symlink():
+            shutil.rmtree(relay.resolve(), ignore_errors=True)
         shutil.rmtree(self.lib_template.parent, ignore_errors=True)
 
 

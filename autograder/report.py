@@ -56,9 +56,6 @@ def needs_a_person(row: dict) -> list[str]:
         if row.get("override"):
             reasons.append("already seen: " + _manual_note(row))
     result = row.get("result") or {}
-    if result.get("isolation") == "plain":
-        reasons.append("graded without isolation (level plain): its code could change the "
-                       "course folder")
     for flag in result.get("flags", []):
         reasons.append(f"{flag['kind']}: {flag['detail']}")
     if result.get("tripwire"):
@@ -75,13 +72,7 @@ def render(course: Path, name: str) -> str:
     scores = [r["score"] for r in graded]
     counts = Counter("missing" if r["status"] == "missing" else
                      "error" if r["status"].startswith("error") else "graded" for r in rows)
-    plain = sorted(r["student"] for r in rows if (r["result"] or {}).get("isolation") == "plain")
     parts = [f"<h1>Class report: {escape(name)}</h1>"]
-    if plain:  # nothing kept these students' code from the course folder
-        parts.append(f'<p class="note">{len(plain)} submission(s) were graded without isolation '
-                     f"(level plain): their code could read and write the course folder, "
-                     f"results and gradebook included. Regrade them as root, or where user "
-                     f"namespaces work, with <code>--force</code>.</p>")
     parts.append(f"<p>{len(rows)} students: {counts['graded']} graded, {counts['error']} with "
                  f"an error, {counts['missing']} missing.")
     if scores:

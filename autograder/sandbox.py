@@ -144,7 +144,7 @@ def remove_stale_folders() -> list[Path]:
     for path in Path(tempfile.gettempdir()).glob("autograder-*-*-*"):
         kind, _, rest = path.name.removeprefix("autograder-").partition("-")
         pid = rest.partition("-")[0]
-        if kind not in ("job", "lib", "run") or not pid.isdigit() or not path.is_dir():
+        if kind not in ("job", "lib", "run", "relay") or not pid.isdigit() or not path.is_dir():
             continue
         try:
             os.kill(int(pid), 0)
@@ -214,8 +214,12 @@ def prepare(run_dir: Path, lib: Path, level: str = "auto") -> Sandbox:
     mounts = jail.build_mounts(lib)
     relays = {}
     if level == "root":
-        relay_dir = run_dir / "relay"
-        relay_dir.mkdir(mode=0o755)
+        # Relays live in /tmp (sticky, open to all), whatever TMPDIR is: each pool uid
+        # must be able to walk to them.
+        relay_dir = Path(tempfile.mkdtemp(prefix=f"autograder-relay-{os.getpid()}-",
+                                          dir="/tmp"))  # noqa: S108
+        os.chmod(relay_dir, 0o755)
+        (run_dir / "relay").symlink_to(relay_dir)
         for i, (host, _) in enumerate(mounts.binds):
             if not jail.walkable(host, UID_BASE, UID_BASE):
                 relay = relay_dir / str(i)
@@ -252,19 +256,18 @@ def _trial(box: Sandbox) -> float:
     if value == 6.0:
         return first or 0.0
     said = child.stderr_text().strip().splitlines()
-    reason = said[0] if said else "no message"
-    if "namespace" in reason.lower() or "permission" in reason.lower() \
-            or "operation not permitted" in reason.lower():
+    reason = said[0] if said else "it ended without a message"
+    if any(sign in reason for sign in ("new namespace", "uid map", "No permissions to creat",
+                                       "Operation not permitted")):
         raise JailUnavailable(
             f"this host does not let the grader make a child's jail ({reason}): "
             + ("check that unprivileged user namespaces are allowed for the sandbox uids "
                "(sysctl user.max_user_namespaces > 0)" if box.level == "root" else
                "run the grader as root, or allow unprivileged user namespaces (sysctl "
-               "kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 an AppArmor profile "
-               "for bwrap)"))
+               "kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0; on "
+               "Ubuntu 24.04 an AppArmor profile for bwrap)"))
     raise JailUnavailable(f"a trial child could not import NumPy and return a number in "
-                          f"its jail ({reason}): the grader's Python needs NumPy installed "
-                          f"in a folder the jail can bind")
+                          f"its jail ({reason}): nothing was graded")
 
 
 class Child:

@@ -190,6 +190,19 @@ try:
 except Exception:
     pass
 '''
+# Takes every thread its limit allows and holds them for 6 s (while classmates are graded).
+HOARDS_THREADS = '''
+import threading, time
+_stop, _held = threading.Event(), 0
+try:
+    while _held < 5000:
+        threading.Thread(target=_stop.wait, daemon=True).start()
+        _held += 1
+except RuntimeError:
+    pass
+time.sleep(6)  # holds them while a classmate is graded
+'''
+
 _NOISE = ("import sys, warnings\nprint('starting', file=sys.stderr)\n"
           "warnings.warn('a warning from the student')\n")
 _CALL_NOISE = "):\n    print('called', file=sys.stderr); warnings.warn('careful', RuntimeWarning)\n"

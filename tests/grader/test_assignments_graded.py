@@ -205,8 +205,6 @@ def test_tampering_gains_nothing(graded, case):
 
 def test_reading_the_solution_gains_nothing_when_isolated(graded):
     result = graded["results"][TAMPERED]["reads_solution"]
-    if result["isolation"] == "plain":
-        pytest.skip("no namespaces here: student code can read the course folder")
     assert result["score"] == 0
 
 

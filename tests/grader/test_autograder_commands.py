@@ -188,26 +188,3 @@ def test_a_killed_run_restarts_without_double_counting(tmp_path):
     for student, result in ledger.results(course, NAME).items():
         assert scores[student] == result["score"]
     assert ledger.results(course, NAME)["correct"]["score"] == 12
-
-
-@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
-def test_user_namespace_sandbox_hides_the_course_too(tmp_path):
-    """Without the root sandbox (as a normal user would run it), are secrets still hidden?"""
-    course = make_course(tmp_path)
-    write_corpus(course, tmp_path / "all")
-    incoming = tmp_path / "in"
-    incoming.mkdir()
-    for name in ("reads_solution", "writes_gradebook", "correct"):
-        shutil.copy(tmp_path / "all" / f"{name}.ipynb", incoming)
-    assert main(["collect", str(incoming), "--assignment", NAME, "--course", str(course)]) == 0
-    from autograder.sandbox import _USER_NS, _namespaces_work
-
-    if not _namespaces_work(_USER_NS):
-        pytest.skip("unprivileged user namespaces are not allowed here")
-    assert _grade(course, "--isolation", "userns") == 0
-    results = ledger.results(course, NAME)
-    assert {r["isolation"] for r in results.values()} == {"userns"}
-    assert results["reads_solution"]["score"] == 0
-    assert results["writes_gradebook"]["score"] == 0
-    assert results["correct"]["score"] == 12
-    assert not (course / "submitted" / "planted.txt").exists()
