@@ -18,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.untrusted import printable
+
 DEFAULT_COURSE = Path(__file__).resolve().parent.parent / "assignments"
 
 
@@ -62,12 +64,6 @@ def cmd_release(args) -> int:
     return 0
 
 
-def _printable(text: str) -> str:
-    """``text`` with control characters escaped: file names in a zip or folder are chosen
-    by students, and a terminal would obey escape sequences in them."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def cmd_collect(args) -> int:
     from autograder.collect import CollectError, collect
 
@@ -78,9 +74,9 @@ def cmd_collect(args) -> int:
     except CollectError as exc:
         raise CommandError(str(exc)) from None
     for student, note in outcome.placed:
-        print(_printable(f"{student}: {note}"))
+        print(printable(f"{student}: {note}"))
     for item, reason in outcome.skipped:
-        print(_printable(f"not placed: {item}: {reason}"))
+        print(printable(f"not placed: {item}: {reason}"))
     print(f"placed {len(outcome.placed)} submission(s), could not place {len(outcome.skipped)}")
     return 0
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 import stat
 import tempfile
@@ -24,8 +23,8 @@ from pathlib import Path
 
 from autograder import ledger, notebook
 from autograder.spec import load
+from autograder.untrusted import valid_student_id
 
-STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 IGNORED = {".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
 MANAGED = ("source", "release", "submitted", "autograded", "feedback", ledger.STATE_DIR)
 MAX_ZIP_BYTES = 2**30  # unpacked notebooks per zip; more is a zip bomb, not a class
@@ -168,7 +167,7 @@ def _place_all(root: Path, course: Path, assignment, outcome: Outcome) -> Outcom
     manifest = ledger.read_manifest(course, assignment.name)
     by_student: dict[str, list[tuple[Path, str]]] = {}
     for student, source, shown in _candidates(root, outcome):
-        if not STUDENT_ID.fullmatch(student):
+        if not valid_student_id(student):
             outcome.skipped.append((shown, f"{student!r} is not a usable student id"))
         else:
             by_student.setdefault(student, []).append((source, shown))

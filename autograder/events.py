@@ -13,7 +13,8 @@ what the student's own function could have returned, and the parent judges that.
 from __future__ import annotations
 
 import math
-import re
+
+from autograder.untrusted import safe_text
 
 MAX_NAME = 200  # grade ids, probe labels, function and tripwire names
 MAX_TEXT = 300  # error messages (the child already cuts them at 300 characters)
@@ -25,19 +26,8 @@ _KINDS = {"ready", "cell", "cells_done", "function", "probe", "visible_start", "
           "done"}
 
 
-# Lone surrogates (JSON can carry "\udc80"; no file or page can hold one) and control
-# characters but tab and newline (they could rewrite a terminal line or a CSV row).
-_UNSAFE = re.compile(r"[\ud800-\udfff\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 class _Malformed(ValueError):
     pass
-
-
-def safe_text(text: str) -> str:
-    """``text`` with every lone surrogate and control character (but tab and newline)
-    replaced by U+FFFD, so that it can be written to any file, page or terminal."""
-    return _UNSAFE.sub("\ufffd", text)
 
 
 def _name(value) -> str:

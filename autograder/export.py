@@ -15,6 +15,7 @@ from pathlib import Path
 from autograder import gradebook, ledger
 from autograder.grading import scan_submissions
 from autograder.spec import available, load
+from autograder.untrusted import csv_cell, valid_student_id
 
 COLUMNS = ("student", "assignment", "score", "max_score", "status")
 
@@ -23,7 +24,8 @@ def students(course: Path) -> list[str]:
     known = set(gradebook.students(course))
     submitted = course / "submitted"
     if submitted.is_dir():
-        known |= {p.name for p in submitted.iterdir() if p.is_dir()}
+        known |= {p.name for p in submitted.iterdir() if p.is_dir()
+                  and valid_student_id(p.name)}
     for name in available():
         known |= set(ledger.results(course, name))
     return sorted(known)
@@ -85,7 +87,8 @@ def export_csv(course: Path, output: Path) -> int:
         writer.writerow(COLUMNS)
         for name in names:
             for row in outcomes(course, name, everyone):
-                writer.writerow([row["student"], row["assignment"], f"{row['score']:g}",
-                                 f"{row['max_score']:g}", row["status"]])
+                writer.writerow([csv_cell(row["student"]), row["assignment"],
+                                 f"{row['score']:g}", f"{row['max_score']:g}",
+                                 csv_cell(row["status"])])
                 count += 1
     return count

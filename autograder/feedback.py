@@ -14,6 +14,7 @@ from pathlib import Path
 
 from autograder import ledger
 from autograder.spec import load
+from autograder.untrusted import safe_text
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #222; }
@@ -99,6 +100,6 @@ def write_feedback(course: Path, name: str) -> list[Path]:
         path = course / "feedback" / student / name / f"{Path(assignment.notebook).stem}.html"
         path.parent.mkdir(parents=True, exist_ok=True)
         final = final_score(assignment, result, people[student]) if student in people else None
-        path.write_text(render(result, final), encoding="utf-8")
+        path.write_text(safe_text(render(result, final)), encoding="utf-8")
         pages.append(path)
     return pages

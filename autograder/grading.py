@@ -36,6 +36,7 @@ import numpy as np
 
 from autograder import ledger, notebook, sandbox
 from autograder.spec import Assignment, Verdict, drivers_source, load
+from autograder.untrusted import printable, valid_student_id
 
 MAX_VALUES = 10**6
 MAX_CELL_ERRORS = 20  # kept per submission (a notebook may repeat a failing cell 10,000 times)
@@ -458,6 +459,11 @@ def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, 
     for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
         student, folder = student_dir.name, student_dir / assignment.name
         if not folder.is_dir():
+            continue
+        if not valid_student_id(student):
+            problems[printable(student)] = (
+                f"the folder name {printable(student)!r} in submitted/ is not a usable student "
+                f"id (letters, digits and _ . @ -, starting with a letter or digit): rename it")
             continue
         notebooks = sorted(folder.glob("*.ipynb"))
         canonical = folder / assignment.notebook

@@ -27,6 +27,8 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from autograder.untrusted import valid_student_id
+
 STATE_DIR = ".autograder"
 
 
@@ -147,6 +149,8 @@ def results(course: Path, assignment: str) -> dict[str, dict]:
     out = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
+            if not valid_student_id(path.stem):
+                continue  # not a file this grader wrote
             data = read_json(path)
             if valid_result(data, path.stem):
                 out[path.stem] = data

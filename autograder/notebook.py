@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.spec import Assignment
+from autograder.untrusted import safe_text
 
 METADATA_KEYS = ("grade", "solution", "locked", "points")
 # Far above any honest notebook (outputs included); parsing more would only cost the grader.
@@ -164,8 +165,8 @@ def extract(nb, source: SourceNotebook, assignment: Assignment) -> Extraction:
         elif gid:
             by_id.setdefault(gid, []).append(cell)
 
-    def flag(detail):
-        out.flags.append({"kind": "tampering", "detail": detail})
+    def flag(detail):  # grade ids are the student's text
+        out.flags.append({"kind": "tampering", "detail": safe_text(detail)})
 
     for gid in source.order:
         copies = by_id.get(gid, [])

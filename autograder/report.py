@@ -19,6 +19,7 @@ import numpy as np
 
 from autograder.export import outcomes
 from autograder.feedback import page
+from autograder.untrusted import safe_text
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
 
@@ -139,5 +140,5 @@ def render(course: Path, name: str) -> str:
 def write_report(course: Path, name: str) -> Path:
     path = course / "reports" / f"{name}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(course, name), encoding="utf-8")
+    path.write_text(safe_text(render(course, name)), encoding="utf-8")
     return path
