@@ -279,7 +279,8 @@ ASSIGNMENT = Assignment(
                 Check("deep networks (2 to 5 hidden layers)", 1, ("deep_a", "deep_b", "deep_c"),
                       _count_judge(("deep_a", "deep_b", "deep_c"), "a deep network")),
             ),
-            tripwires=("course.nn.FullyConnectedNet.num_parameters",
+            tripwires=("course.nn.FullyConnectedNet.__init__",
+                       "course.nn.FullyConnectedNet.num_parameters",
                        "course.nn.FullyConnectedNet.parameter_table"),
         ),
         Task(
