@@ -97,7 +97,7 @@ def cmd_grade(args) -> int:
         )
     except LookupError as exc:
         raise CommandError(str(exc).strip("'\"")) from None
-    errors = sum(r["status"] != "graded" for r in results)
+    errors = sum(not r.graded for r in results)
     print(f"{name}: {len(results)} submission(s), {errors} need a person (status error)")
     return 0
 

@@ -10,11 +10,13 @@ entered in formgrader wins over the autograder's for its cell.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import gradebook, ledger
-from autograder.grading import scan_submissions
+from autograder.result import Result
 from autograder.spec import available, load
+from autograder.submissions import scan_submissions
 from autograder.untrusted import csv_cell, valid_student_id
 
 COLUMNS = ("student", "assignment", "score", "max_score", "status")
@@ -37,12 +39,26 @@ def final_score(assignment, result: dict, cells: dict[str, dict]) -> float:
     total = 0.0
     for task in assignment.tasks:
         entry = cells.get(task.test_cell, {"manual": None, "extra": 0.0})
-        earned = sum(c["earned"] for c in result["checks"] if c["function"] == task.function)
+        earned = result.earned(task.function)
         total += (earned if entry["manual"] is None else entry["manual"]) + entry["extra"]
     return float(total)
 
 
-def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list[dict]:
+@dataclass
+class Outcome:
+    """One student's row for one assignment: ``graded``, ``error: <reason>`` or ``missing``."""
+
+    student: str
+    assignment: str
+    max_score: float
+    score: float
+    status: str
+    result: Result | None = None
+    auto_score: float | None = None  # the autograder's, when a person set the final score
+    override: dict | None = None  # cells a person scored in formgrader
+
+
+def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list[Outcome]:
     """One row per student for assignment ``name``, with the full result when there is one.
 
     ``score`` is the final score: the autograder's, unless a person entered a manual score
@@ -57,22 +73,21 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
     for student in everyone if everyone is not None else students(course):
         result = results.get(student)
         path = found.get(student)
-        row = {"student": student, "assignment": name, "max_score": assignment.max_score,
-               "result": result}
+        row = Outcome(student, name, float(assignment.max_score), 0.0, "missing", result)
         if student in problems:
-            row.update(score=0.0, status=f"error: {problems[student]}")
+            row.status = f"error: {problems[student]}"
         elif path is None:
-            row.update(score=0.0, status="missing")
+            pass
         elif result is None:
-            row.update(score=0.0, status=f"error: not graded yet (run autograder grade {name})")
-        elif result.get("sha256") != ledger.sha256_file(path):
-            row.update(score=0.0, status=f"error: the submission changed after grading "
-                                         f"(run autograder grade {name})")
+            row.status = f"error: not graded yet (run autograder grade {name})"
+        elif result.sha256 != ledger.sha256_file(path):
+            row.status = (f"error: the submission changed after grading "
+                          f"(run autograder grade {name})")
         else:
-            row.update(score=float(result["score"]), status=result["status"])
+            row.score, row.status = result.score, result.status
             if people.get(student):
-                row.update(auto_score=row["score"], override=people[student],
-                           score=final_score(assignment, result, people[student]))
+                row.auto_score, row.override = row.score, people[student]
+                row.score = final_score(assignment, result, people[student])
         rows.append(row)
     return rows
 
@@ -87,8 +102,7 @@ def export_csv(course: Path, output: Path) -> int:
         writer.writerow(COLUMNS)
         for name in names:
             for row in outcomes(course, name, everyone):
-                writer.writerow([csv_cell(row["student"]), row["assignment"],
-                                 f"{row['score']:g}", f"{row['max_score']:g}",
-                                 csv_cell(row["status"])])
+                writer.writerow([csv_cell(row.student), row.assignment, f"{row.score:g}",
+                                 f"{row.max_score:g}", csv_cell(row.status)])
                 count += 1
     return count

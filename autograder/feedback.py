@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from autograder import ledger
+from autograder.result import Result
 from autograder.spec import load
 from autograder.untrusted import safe_text
 
@@ -36,51 +37,50 @@ def _mark(passed: bool) -> str:
     return '<span class="pass">pass</span>' if passed else '<span class="fail">fail</span>'
 
 
-def render(result: dict, final: float | None = None) -> str:
+def render(result: Result, final: float | None = None) -> str:
     """The page for one result; ``final`` is the score a person set, if one did."""
-    name, student = result["assignment"], result["student"]
+    name, student = result.assignment, result.student
     parts = [f"<h1>{escape(name)}: feedback for {escape(student)}</h1>",
-             f"<p><strong>Score: {result['score']:g} / {result['max_score']:g}</strong></p>"]
+             f"<p><strong>Score: {result.score:g} / {result.max_score:g}</strong></p>"]
     if final is not None:
-        parts[-1] = (f"<p><strong>Score: {final:g} / {result['max_score']:g}</strong> (set by "
-                     f"your instructor; the hidden checks gave {result['score']:g})</p>")
-    if result["status"] != "graded":
-        reason = result["status"].removeprefix("error: ")
+        parts[-1] = (f"<p><strong>Score: {final:g} / {result.max_score:g}</strong> (set by "
+                     f"your instructor; the hidden checks gave {result.score:g})</p>")
+    if not result.graded:
+        reason = result.status.removeprefix("error: ")
         parts.append(f'<p class="note">Grading could not finish normally: {escape(reason)}. '
                      f"Your instructor will look at this submission.</p>")
     parts.append("<h2>Visible tests (the test cells in your notebook)</h2><table>"
                  "<tr><th>test cell</th><th>result</th><th>details</th></tr>")
-    for test in result.get("visible", []):
-        error = test.get("error") or {}
-        if error.get("type") == "unfinished":
-            detail = f"did not finish: {error.get('message', '')}"
-        elif error:
-            detail = f"{error.get('type', '')}: {error.get('message', '')}"
-        else:
+    for test in result.visible:
+        error = test.error
+        if error is None:
             detail = ""
-        parts.append(f"<tr><td>{escape(test['cell'])}</td><td>{_mark(test['passed'])}</td>"
+        elif error.type == "unfinished":
+            detail = f"did not finish: {error.message}"
+        else:
+            detail = f"{error.type}: {error.message}"
+        parts.append(f"<tr><td>{escape(test.cell)}</td><td>{_mark(test.passed)}</td>"
                      f"<td>{escape(detail)}</td></tr>")
     parts.append("</table>")
-    if result.get("cell_errors"):
+    if result.cell_errors:
         parts.append("<h2>Errors raised by your cells</h2><table>"
                      "<tr><th>cell</th><th>error</th></tr>")
-        for error in result["cell_errors"]:
-            where = f" (line {error['line']})" if error.get("line") else ""
-            parts.append(f"<tr><td>{escape(str(error.get('cell')))}{escape(where)}</td>"
-                         f"<td>{escape(str(error.get('type', '')))}: "
-                         f"{escape(str(error.get('message', '')))}</td></tr>")
+        for error in result.cell_errors:
+            where = f" (line {error.line})" if error.line else ""
+            parts.append(f"<tr><td>{escape(str(error.cell))}{escape(where)}</td>"
+                         f"<td>{escape(error.type)}: {escape(error.message)}</td></tr>")
         parts.append("</table>")
     parts.append("<h2>Hidden checks (your grade)</h2><table><tr><th>function</th><th>check</th>"
                  "<th>points</th><th>result</th><th>what to look at</th></tr>")
-    for check in result.get("checks", []):
+    for check in result.checks:
         parts.append(
-            f"<tr><td><code>{escape(check['function'])}</code></td><td>{escape(check['check'])}"
-            f"</td><td>{check['earned']:g} / {check['points']:g}</td><td>{_mark(check['passed'])}"
-            f"</td><td>{escape(check['message'])}</td></tr>"
+            f"<tr><td><code>{escape(check.function)}</code></td><td>{escape(check.check)}"
+            f"</td><td>{check.earned:g} / {check.points:g}</td><td>{_mark(check.passed)}"
+            f"</td><td>{escape(check.message)}</td></tr>"
         )
     parts.append("</table>")
-    notes = [f["detail"] for f in result.get("flags", []) if f.get("kind") in
-             ("renamed", "tampering") and "channel" not in f["detail"]]
+    notes = [f.detail for f in result.flags if f.kind in ("renamed", "tampering")
+             and "channel" not in f.detail]
     if notes:
         parts.append("<h2>Notes about your notebook</h2><ul>"
                      + "".join(f"<li>{escape(n)}</li>" for n in notes)

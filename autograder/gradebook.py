@@ -19,6 +19,7 @@ import time
 import warnings
 from pathlib import Path
 
+from autograder.result import Result
 from autograder.spec import Assignment
 
 
@@ -66,11 +67,17 @@ def _open(course: Path):
     return Gradebook(f"sqlite:///{course.resolve() / 'gradebook.db'}")
 
 
+class NotReleased(RuntimeError):
+    """The gradebook does not know the assignment: it was never released."""
+
+
 def ensure_assignment(course: Path, name: str) -> None:
-    """Make sure the gradebook knows ``name`` (generating it, as nbgrader would, if not)."""
+    """Check that the gradebook knows ``name``; grading never releases as a side effect."""
     from nbgrader.api import MissingEntry
 
     def known():
+        if not (course / "gradebook.db").exists():
+            return False
         with _open(course) as gb:
             try:
                 gb.find_assignment(name)
@@ -78,11 +85,9 @@ def ensure_assignment(course: Path, name: str) -> None:
             except MissingEntry:
                 return False
 
-    if _retrying(course, known):
-        return
-    from autograder.release import release
-
-    release(course, [name])
+    if not _retrying(course, known):
+        raise NotReleased(f"the gradebook of {course} does not know {name}: release it first "
+                          f"(autograder release {name} --course {course})")
 
 
 GRADEBOOK_WAIT = 60.0  # seconds to keep retrying while another program holds the gradebook
@@ -116,7 +121,7 @@ def _retrying(course: Path, action):
             time.sleep(0.5)
 
 
-def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
+def sync(course: Path, assignment: Assignment, results: list[Result]) -> None:
     """Write each result's per-task points into the gradebook as auto scores.
 
     A manual score (``manual_score``, typed by a person in formgrader) is never changed:
@@ -128,7 +133,7 @@ def sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
     _retrying(course, lambda: _sync(course, assignment, results))
 
 
-def _sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
+def _sync(course: Path, assignment: Assignment, results: list[Result]) -> None:
     from nbgrader.api import MissingEntry
 
     notebook_id = Path(assignment.notebook).stem
@@ -136,21 +141,19 @@ def _sync(course: Path, assignment: Assignment, results: list[dict]) -> None:
         # nbgrader's add_submission triggers harmless SQLAlchemy autoflush warnings.
         warnings.simplefilter("ignore")
         for result in results:
-            student = result["student"]
+            student = result.student
             gb.update_or_create_student(student)
             try:
                 gb.find_submission(assignment.name, student)
             except MissingEntry:
                 gb.add_submission(assignment.name, student)
             for task in assignment.tasks:
-                earned = float(sum(
-                    c["earned"] for c in result.get("checks", []) if c["function"] == task.function
-                ))
+                earned = result.earned(task.function)
                 grade = gb.find_grade(task.test_cell, notebook_id, assignment.name, student)
                 changed = grade.auto_score is None or abs(grade.auto_score - earned) > 1e-9
                 grade.auto_score = earned
                 if grade.manual_score is None:
-                    grade.needs_manual_grade = result["status"] != "graded"
+                    grade.needs_manual_grade = not result.graded
                 elif changed:
                     grade.needs_manual_grade = True
             gb.db.commit()

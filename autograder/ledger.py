@@ -21,12 +21,12 @@ import fcntl
 import hashlib
 import hmac
 import json
-import math
 import os
 import secrets
 import tempfile
 from pathlib import Path
 
+from autograder.result import Result
 from autograder.untrusted import valid_student_id
 
 STATE_DIR = ".autograder"
@@ -107,43 +107,16 @@ def result_path(course: Path, assignment: str, student: str) -> Path:
     return assignment_dir(course, assignment) / "results" / f"{student}.json"
 
 
-def _number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _all(items, fields: dict) -> bool:
-    """Whether ``items`` is a list of objects whose ``fields`` have the given types."""
-    return isinstance(items, list) and all(
-        isinstance(item, dict) and all(
-            _number(item.get(key)) if kind is float else isinstance(item.get(key), kind)
-            for key, kind in fields.items())
-        for item in items)
-
-
-def valid_result(data, student: str) -> bool:
-    """Whether ``data`` has the shape the grader writes (a file edited by hand may not)."""
-    return (
-        isinstance(data, dict) and data.get("student") == student
-        and all(isinstance(data.get(k), str) for k in ("assignment", "status", "sha256"))
-        and all(_number(data.get(k)) for k in ("score", "max_score"))
-        and _all(data.get("checks"), {"function": str, "check": str, "message": str,
-                                      "passed": bool, "points": float, "earned": float})
-        and _all(data.get("visible", []), {"cell": str, "passed": bool})
-        and all(isinstance(v.get("error"), (dict, type(None))) for v in data.get("visible", []))
-        and _all(data.get("cell_errors", []), {})
-        and isinstance(data.get("flags", []), list) and all(map(_is_flag, data.get("flags", [])))
-        and isinstance(data.get("tripwire", []), list)
-        and all(isinstance(name, str) for name in data.get("tripwire", []))
-    )
-
-
-def read_result(course: Path, assignment: str, student: str) -> dict | None:
+def read_result(course: Path, assignment: str, student: str) -> Result | None:
     """A student's latest result, or ``None`` if there is none or it is malformed."""
-    data = read_json(result_path(course, assignment, student))
-    return data if valid_result(data, student) else None
+    return Result.from_json(read_json(result_path(course, assignment, student)), student)
 
 
-def results(course: Path, assignment: str) -> dict[str, dict]:
+def write_result(course: Path, result: Result) -> None:
+    write_json(result_path(course, result.assignment, result.student), result.to_json())
+
+
+def results(course: Path, assignment: str) -> dict[str, Result]:
     """Every student's latest (well-formed) result for ``assignment``, by student id."""
     folder = assignment_dir(course, assignment) / "results"
     out = {}
@@ -151,9 +124,9 @@ def results(course: Path, assignment: str) -> dict[str, dict]:
         for path in sorted(folder.glob("*.json")):
             if not valid_student_id(path.stem):
                 continue  # not a file this grader wrote
-            data = read_json(path)
-            if valid_result(data, path.stem):
-                out[path.stem] = data
+            result = Result.from_json(read_json(path), path.stem)
+            if result is not None:
+                out[path.stem] = result
     return out
 
 

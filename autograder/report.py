@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from autograder.export import outcomes
+from autograder.export import Outcome, outcomes
 from autograder.feedback import page
 from autograder.untrusted import safe_text
 
@@ -44,35 +44,34 @@ def _histogram(scores: list[float], max_score: float) -> str:
     return f'<img alt="score distribution" src="data:image/png;base64,{data}">'
 
 
-def _manual_note(row: dict) -> str:
-    cells = ", ".join(sorted(row["override"]))
-    return (f"final score {row['score']:g} entered by a person in formgrader ({cells}); "
-            f"the autograder gave {row['auto_score']:g}")
+def _manual_note(row: Outcome) -> str:
+    cells = ", ".join(sorted(row.override))
+    return (f"final score {row.score:g} entered by a person in formgrader ({cells}); "
+            f"the autograder gave {row.auto_score:g}")
 
 
-def needs_a_person(row: dict) -> list[str]:
+def needs_a_person(row: Outcome) -> list[str]:
     reasons = []
-    if row["status"].startswith("error"):
-        reasons.append(row["status"])
-        if row.get("override"):
+    if row.status.startswith("error"):
+        reasons.append(row.status)
+        if row.override:
             reasons.append("already seen: " + _manual_note(row))
-    result = row.get("result") or {}
-    for flag in result.get("flags", []):
-        reasons.append(f"{flag['kind']}: {flag['detail']}")
-    if result.get("tripwire"):
-        reasons.append("called course's switched-off implementation: "
-                       + ", ".join(result["tripwire"]))
+    if row.result is not None:
+        reasons += [f"{flag.kind}: {flag.detail}" for flag in row.result.flags]
+        if row.result.tripwire:
+            reasons.append("called course's switched-off implementation: "
+                           + ", ".join(row.result.tripwire))
     return reasons
 
 
 def render(course: Path, name: str) -> str:
     rows = outcomes(course, name)
-    graded = [r for r in rows if r["result"] and not r["status"].startswith("error: the sub")
-              and r["status"] != "missing"]
-    max_score = rows[0]["max_score"] if rows else 0.0
-    scores = [r["score"] for r in graded]
-    counts = Counter("missing" if r["status"] == "missing" else
-                     "error" if r["status"].startswith("error") else "graded" for r in rows)
+    graded = [r for r in rows if r.result and not r.status.startswith("error: the sub")
+              and r.status != "missing"]
+    max_score = rows[0].max_score if rows else 0.0
+    scores = [r.score for r in graded]
+    counts = Counter("missing" if r.status == "missing" else
+                     "error" if r.status.startswith("error") else "graded" for r in rows)
     parts = [f"<h1>Class report: {escape(name)}</h1>"]
     parts.append(f"<p>{len(rows)} students: {counts['graded']} graded, {counts['error']} with "
                  f"an error, {counts['missing']} missing.")
@@ -84,15 +83,17 @@ def render(course: Path, name: str) -> str:
         parts.append("</p>")
 
     checks: dict[tuple[str, str], list[bool]] = {}
-    messages: Counter = Counter()  # grouped with observed numbers blanked out ...
+    # students per message, grouped with observed numbers blanked out ...
+    who: dict[tuple[str, str], set[str]] = {}
     example: dict[tuple[str, str], str] = {}  # ... but shown as one student really read it
     for row in graded:
-        for check in row["result"]["checks"]:
-            checks.setdefault((check["function"], check["check"]), []).append(check["passed"])
-            if not check["passed"]:
-                key = (check["function"], NUMBER.sub("#", check["message"]))
-                messages[key] += 1
-                example.setdefault(key, check["message"])
+        for check in row.result.checks:
+            checks.setdefault((check.function, check.check), []).append(check.passed)
+            if not check.passed:
+                key = (check.function, NUMBER.sub("#", check.message))
+                who.setdefault(key, set()).add(row.student)
+                example.setdefault(key, check.message)
+    messages = Counter({key: len(students) for key, students in who.items()})
     parts.append("<h2>Pass rate of each check</h2><table><tr><th>function</th><th>check</th>"
                  "<th>passed</th><th>rate</th></tr>")
     for (function, check), passed in checks.items():
@@ -109,22 +110,22 @@ def render(course: Path, name: str) -> str:
     else:
         parts.append("<p>No failed checks.</p>")
 
-    manual = [r for r in rows if r.get("override")]
+    manual = [r for r in rows if r.override]
     parts.append("<h2>Scores set by a person</h2>")
     if manual:
         parts.append("<p>These final scores come from manual scores entered in formgrader; "
                      "the autograder never overwrites them.</p><table><tr><th>student</th>"
                      "<th>autograder</th><th>final</th><th>cells scored by a person</th></tr>")
         for row in manual:
-            cells = ", ".join(sorted(row["override"]))
-            parts.append(f"<tr><td>{escape(row['student'])}</td><td>{row['auto_score']:g}</td>"
-                         f"<td>{row['score']:g} (manual)</td><td>{escape(cells)}</td></tr>")
+            cells = ", ".join(sorted(row.override))
+            parts.append(f"<tr><td>{escape(row.student)}</td><td>{row.auto_score:g}</td>"
+                         f"<td>{row.score:g} (manual)</td><td>{escape(cells)}</td></tr>")
         parts.append("</table>")
     else:
         parts.append("<p>None.</p>")
 
     parts.append("<h2>Submissions that need a person</h2>")
-    flagged = [(r["student"], needs_a_person(r)) for r in rows]
+    flagged = [(r.student, needs_a_person(r)) for r in rows]
     flagged = [(s, reasons) for s, reasons in flagged if reasons]
     if flagged:
         parts.append("<table><tr><th>student</th><th>why</th></tr>")

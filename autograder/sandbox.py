@@ -26,14 +26,12 @@ jail's PID 1 is killed, and with it every process inside, ``setsid`` or not.
 
 from __future__ import annotations
 
-import base64
 import fcntl
 import json
 import os
 import queue
 import shutil
 import signal
-import struct
 import subprocess
 import tempfile
 import threading
@@ -41,8 +39,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograder import jail
-from autograder.events import checked
+from autograder import jail, protocol
 
 CHILD_SCRIPT = Path(__file__).with_name("_child.py")
 # More than this many bytes on the result channel ends the child (a flood, not results).
@@ -235,9 +232,8 @@ _TRIAL_SETUP = "def trial():\n    import numpy\n    return numpy.arange(4.0).sum
 
 def _trial(box: Sandbox) -> float:
     """Run one child through the whole jail; its start time, or JailUnavailable."""
-    job = {"setup": [["trial", _TRIAL_SETUP]], "answer": [], "visible": [],
-           "probes": [{"label": "trial:x", "function": "trial", "args": []}],
-           "max_values": 10, "drivers": ""}
+    job = protocol.job([("trial", _TRIAL_SETUP)], [], [{"label": "trial:x",
+                                                        "function": "trial", "args": []}], [])
     started = time.monotonic()
     child = Child(box, job, Limits(cpu_seconds=int(TRIAL_SECONDS)))
     value, first = None, None
@@ -248,8 +244,7 @@ def _trial(box: Sandbox) -> float:
                 break
             first = first or time.monotonic() - started
             if event.get("event") == "probe" and isinstance(event.get("value"), dict):
-                data = base64.b64decode(event["value"]["b64"])
-                value = struct.unpack("<d", data)[0] if len(data) == 8 else None
+                value = float(protocol.decode_value(event["value"]).sum())
     except TimeoutError:
         child.kill()
     child.finish()
@@ -335,7 +330,7 @@ class Child:
                 self.kill()
                 break
             try:
-                event = checked(json.loads(line))
+                event = protocol.checked(json.loads(line))
             except (ValueError, RecursionError):
                 event = None
             self.events.put(event or {"event": "garbage"})

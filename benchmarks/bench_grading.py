@@ -80,8 +80,8 @@ def main(argv=None) -> int:
                        "--workers", "2", "--timeout", "30", "--quiet"], cwd=ours_course)
         theirs = _timed([str(bindir / "nbgrader"), "autograde", NAME], cwd=theirs_course)
         results = ledger.results(ours_course, NAME).values()
-        per_submission = statistics.median(r["seconds"] for r in results)
-        isolation = {r["isolation"] for r in results}
+        per_submission = statistics.median(r.seconds for r in results)
+        isolation = {r.isolation for r in results}
     ratio = theirs / ours
     n = options.submissions
     table = "\n".join([

@@ -378,6 +378,14 @@ def make_course(tmp: Path) -> Path:
     return course
 
 
+def results_json(course: Path, name: str = NAME) -> dict[str, dict]:
+    """Every student's saved result as the JSON the grader wrote (what an instructor's
+    own scripts read)."""
+    from autograder import ledger
+
+    return {student: result.to_json() for student, result in ledger.results(course, name).items()}
+
+
 def student_version(course: Path):
     return nbformat.read(str(course / "release" / NAME / f"{NAME}.ipynb"), as_version=4)
 

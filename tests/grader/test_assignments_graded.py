@@ -16,10 +16,9 @@ import shutil
 import nbformat
 import pytest
 from assignment_corpus import ASSIGNMENTS, earned, make_course, submission
-from autograder_corpus import Subject, hostile_cases
+from autograder_corpus import Subject, hostile_cases, results_json
 from wrong_answers import CALLS_COURSE, DEPENDS, WRONG
 
-from autograder import ledger
 from autograder.cli import main
 from autograder.spec import load
 
@@ -133,7 +132,7 @@ def graded(tmp_path_factory):
     codes = {name: main(["grade", name, "--course", str(course), "--timeout", str(TIMEOUT),
                          "--workers", "2", "--quiet"]) for name in EVERY}
     return {"course": course, "codes": codes, "gradebook": before,
-            "results": {name: ledger.results(course, name) for name in EVERY}}
+            "results": {name: results_json(course, name) for name in EVERY}}
 
 
 def _messages(result, function):

@@ -19,6 +19,7 @@ from autograder_corpus import (
     NAME,
     ROOT,
     make_course,
+    results_json,
     student_version,
     with_answers,
     write_corpus,
@@ -51,7 +52,7 @@ def test_source_scores_full_marks_and_student_version_zero(course, tmp_path):
     shutil.copy(course / "release" / NAME / f"{NAME}.ipynb", incoming / "untouched.ipynb")
     assert main(["collect", str(incoming), "--assignment", NAME, "--course", str(course)]) == 0
     assert _grade(course, "--student", "instructor", "--student", "untouched") == 0
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     assert (results["instructor"]["status"], results["instructor"]["score"]) == ("graded", 12)
     assert (results["untouched"]["status"], results["untouched"]["score"]) == ("graded", 0)
     assert all(v["passed"] for v in results["instructor"]["visible"])
@@ -185,6 +186,6 @@ def test_a_killed_run_restarts_without_double_counting(tmp_path):
         subs = [s.student.id for s in gb.assignment_submissions(NAME)]
         scores = {s.student.id: s.score for s in gb.assignment_submissions(NAME)}
     assert sorted(subs) == sorted(chosen)
-    for student, result in ledger.results(course, NAME).items():
+    for student, result in results_json(course, NAME).items():
         assert scores[student] == result["score"]
-    assert ledger.results(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 12

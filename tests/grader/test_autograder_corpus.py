@@ -15,7 +15,15 @@ import sys
 import time
 
 import pytest
-from autograder_corpus import ERRORS, EXPECT, NAME, make_course, place_beside, write_corpus
+from autograder_corpus import (
+    ERRORS,
+    EXPECT,
+    NAME,
+    make_course,
+    place_beside,
+    results_json,
+    write_corpus,
+)
 
 from autograder import ledger
 from autograder.cli import main
@@ -37,7 +45,7 @@ def graded(tmp_path_factory):
                  "--workers", "2", "--quiet"])
     elapsed = time.monotonic() - started
     return {"course": course, "cases": cases, "code": code, "elapsed": elapsed,
-            "results": ledger.results(course, NAME), "before": before}
+            "results": results_json(course, NAME), "before": before}
 
 
 def _earned(result):
@@ -194,7 +202,7 @@ def test_regrading_is_idempotent(graded):
     for student in students:
         args += ["--student", student]
     assert main(args) == 0
-    again = ledger.results(course, NAME)
+    again = results_json(course, NAME)
     for student in students:
         first, second = graded["results"][student], again[student]
         assert (first["seed"], first["score"], first["sha256"]) == (

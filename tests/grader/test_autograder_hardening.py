@@ -22,9 +22,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from autograder_corpus import GOOD, NAME, make_course, student_version, with_answers
+from autograder_corpus import GOOD, NAME, make_course, results_json, student_version, with_answers
 
-from autograder import events, gradebook, grading, ledger, notebook
+from autograder import children, gradebook, grading, judging, ledger, notebook, protocol
 from autograder.cli import main
 
 TIMEOUT = 10
@@ -207,7 +207,7 @@ def hostile(tmp_path_factory):
         for d in SCRATCH:
             for path in Path(d).glob(f"{TOKEN}*"):
                 path.unlink()
-    return {"course": course, "code": code, "results": ledger.results(course, NAME),
+    return {"course": course, "code": code, "results": results_json(course, NAME),
             "planted": planted, "students": set(submitted)}
 
 
@@ -273,7 +273,7 @@ def test_a_result_stays_small_whatever_the_notebook_repeats(hostile):
     """2,000 failing copies of an answer cell: graded, with a bounded list of errors."""
     result = hostile["results"]["many_failing_copies"]
     assert (result["status"], result["score"]) == ("graded", 12)
-    assert 0 < len(result["cell_errors"]) <= grading.MAX_CELL_ERRORS
+    assert 0 < len(result["cell_errors"]) <= children.MAX_CELL_ERRORS
     path = ledger.result_path(hostile["course"], NAME, "many_failing_copies")
     assert path.stat().st_size < 100_000
 
@@ -319,7 +319,7 @@ _ARRAY = {"shape": [2], "b64": "AAAAAAAA8D8AAAAAAAAAQA=="}
 ])
 def test_malformed_events_are_refused(event):
     """Is every event with a wrong type or shape refused as a whole?"""
-    assert events.checked(event) is None
+    assert protocol.checked(event) is None
 
 
 def test_well_formed_events_pass_unchanged_but_trimmed():
@@ -327,13 +327,13 @@ def test_well_formed_events_pass_unchanged_but_trimmed():
     probe = {"event": "probe", "label": "f:a", "value": _ARRAY, "error": None,
              "tripwire": ["course.x", "course.x"], "seconds": 0.5, "extra": "dropped"}
     expected = {k: v for k, v in probe.items() if k != "extra"}
-    assert events.checked(probe) == dict(expected, tripwire=["course.x"])
+    assert protocol.checked(probe) == dict(expected, tripwire=["course.x"])
     fields = dict(probe, value={"fields": {"w": _ARRAY, "b": _ARRAY}})
-    assert events.checked(fields)["value"] == {"fields": {"w": _ARRAY, "b": _ARRAY}}
+    assert protocol.checked(fields)["value"] == {"fields": {"w": _ARRAY, "b": _ARRAY}}
     cell = {"event": "cell", "kind": "answer", "id": "f",
             "error": {"type": "ValueError", "message": "m" * 5000, "cell": "f", "line": 3}}
-    error = events.checked(cell)["error"]
-    assert len(error["message"]) <= events.MAX_TEXT + 3 and error["line"] == 3
+    error = protocol.checked(cell)["error"]
+    assert len(error["message"]) <= protocol.MAX_TEXT + 3 and error["line"] == 3
 
 
 # --- collect ----------------------------------------------------------------------------
@@ -454,7 +454,7 @@ def test_a_manual_score_survives_regrading_and_is_the_final_score(hostile, tmp_p
         assert gb.find_submission(NAME, "rita").score == 11.5
     row = _export(course, tmp_path)["rita"]
     assert (row["score"], row["max_score"], row["status"]) == ("11.5", "12", "graded")
-    assert ledger.results(course, NAME)["rita"]["score"] == 10  # the autograder's own record
+    assert results_json(course, NAME)["rita"]["score"] == 10  # the autograder's own record
     assert main(["report", NAME, "--course", str(course)]) == 0
     report = (course / "reports" / f"{NAME}.html").read_text()
     manual = report.split("Scores set by a person")[1].split("<h2>")[0]
@@ -504,7 +504,7 @@ def test_a_locked_gradebook_is_waited_for_then_reported(hostile, monkeypatch, ca
         holder.close()
     err = capsys.readouterr().err
     assert "stayed locked" in err and "results are saved" in err and "Traceback" not in err
-    assert ledger.results(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 12
     assert _grade(course, "correct", force=False) == 0  # copies the saved result in
     from nbgrader.api import Gradebook
 
@@ -522,7 +522,7 @@ def test_hand_edited_ledger_files_are_regraded_not_fatal(hostile, tmp_path):
     row = _export(course, tmp_path)["correct"]
     assert row["status"].startswith("error: not graded yet")
     assert _grade(course, "correct", force=False) == 0
-    assert ledger.results(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 12
 
 
 def test_seeds_need_the_course_key(hostile):
@@ -553,7 +553,7 @@ def test_the_hash_recorded_is_that_of_the_bytes_graded(hostile, tmp_path, monkey
 
     monkeypatch.setattr(ledger, "seed_for", seed_then_replace)
     assert _grade(course, "swap") == 0
-    result = ledger.results(course, NAME)["swap"]
+    result = results_json(course, NAME)["swap"]
     assert swapped and result["sha256"] == hashlib.sha256(good).hexdigest()
     assert result["score"] == 12  # the file that was hashed is the file that was graded
 
@@ -570,14 +570,14 @@ def test_a_grader_failure_costs_one_submission_not_the_run(hostile, monkeypatch,
 
     monkeypatch.setattr(grading, "grade_submission", flaky)
     assert _grade(course, "correct", "markdown_claims_answer") == 0
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     assert results["correct"]["status"].startswith(
         "error: the grader failed on this submission (KeyError)")
     assert results["markdown_claims_answer"]["score"] == 12
     assert "a bug in the grader" in capsys.readouterr().out
     monkeypatch.undo()
     assert _grade(course, "correct", force=False) == 0  # not kept as "already graded"
-    assert ledger.results(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 12
 
 
 # --- judges, in the parent, on arrays the student controls -------------------------------
@@ -598,14 +598,14 @@ def test_a_judge_stuck_on_hostile_values_costs_one_submission(hostile, monkeypat
             except Exception:
                 pass
 
-    monkeypatch.setattr(grading, "JUDGE_SECONDS", 1.0)
+    monkeypatch.setattr(judging, "JUDGE_SECONDS", 1.0)
     original = check.judge
     object.__setattr__(check, "judge", stuck)  # Check is frozen; put it back below
     try:
         assert _grade(course, "correct", "markdown_claims_answer") == 0
     finally:
         object.__setattr__(check, "judge", original)
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     for student in ("correct", "markdown_claims_answer"):
         result = results[student]
         assert result["score"] == 11
@@ -627,12 +627,12 @@ def test_bounded_judges_return_in_time_and_trim_messages():
                 pass
 
     started = time.monotonic()
-    assert grading._bounded(runaway, {}, {}, started + 0.5) is None
+    assert judging._bounded(runaway, {}, {}, started + 0.5) is None
     assert time.monotonic() - started < 3
-    verdict = grading._bounded(lambda v, p: Verdict(False, "x" * 10**6), {}, {},
+    verdict = judging._bounded(lambda v, p: Verdict(False, "x" * 10**6), {}, {},
                                time.monotonic() + 5)
-    assert not verdict.passed and len(verdict.message) <= grading.MAX_MESSAGE + 3
-    failed = grading._bounded(lambda v, p: 1 / 0, {}, {}, time.monotonic() + 5)
+    assert not verdict.passed and len(verdict.message) <= judging.MAX_MESSAGE + 3
+    failed = judging._bounded(lambda v, p: 1 / 0, {}, {}, time.monotonic() + 5)
     assert not failed.passed and "unexpected shape or type" in failed.message
     time.sleep(0.2)  # no late interrupt may reach this thread after a judge returned
 
@@ -649,13 +649,13 @@ def test_editing_what_grades_regrades_even_without_a_version_bump(hostile, capsy
     setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
     setup.source += "\nnp.seterr(all='warn')"
     path.write_text(nbformat.writes(nb))
-    before = ledger.results(course, NAME)["correct"]["fingerprint"]
+    before = results_json(course, NAME)["correct"]["fingerprint"]
     try:
         assert _grade(course, "correct", force=False) == 0
     finally:
         path.write_bytes(original)
     assert "(already graded)" not in capsys.readouterr().out
-    assert ledger.results(course, NAME)["correct"]["fingerprint"] != before
+    assert results_json(course, NAME)["correct"]["fingerprint"] != before
 
 
 def test_a_copy_of_the_source_notebook_is_flagged_for_a_person(hostile):
@@ -665,7 +665,7 @@ def test_a_copy_of_the_source_notebook_is_flagged_for_a_person(hostile):
     folder.mkdir(parents=True)
     shutil.copy(course / "source" / NAME / f"{NAME}.ipynb", folder / f"{NAME}.ipynb")
     assert _grade(course, "leaked") == 0
-    result = ledger.results(course, NAME)["leaked"]
+    result = results_json(course, NAME)["leaked"]
     assert result["score"] == 12 and "solution or hidden-test markers" in _flags(result)
     assert main(["report", NAME, "--course", str(course)]) == 0
     todo = (course / "reports" / f"{NAME}.html").read_text().split("need a person")[1]
@@ -700,7 +700,7 @@ def test_a_submission_folder_that_cannot_be_graded_is_an_error_not_missing(hosti
     assert rows["empty_folder"]["status"] == f"error: no notebook in submitted/empty_folder/{NAME}"
     assert "is a symbolic link, never followed" in rows["only_link"]["status"]
     assert _grade(hostile["course"], "correct") == 0
-    assert "only_link" not in ledger.results(course, NAME)
+    assert "only_link" not in results_json(course, NAME)
 
 
 def test_a_killed_graders_folders_are_removed_by_the_next_run(hostile):

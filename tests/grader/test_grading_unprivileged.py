@@ -15,12 +15,11 @@ from autograder_corpus import (
     HOARDS_THREADS,
     NAME,
     make_course,
+    results_json,
     student_version,
     with_answers,
     write_corpus,
 )
-
-from autograder import ledger
 
 pytestmark = pytest.mark.skipif(bool(unprivileged.available()),
                                 reason=unprivileged.available() or "ok")
@@ -85,14 +84,14 @@ def graded(tmp_path_factory):
 def test_an_unprivileged_grader_jails_each_child_in_its_own_user_namespace(graded):
     course, done = graded
     assert "level userns" in done.stdout
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     assert {r["isolation"] for r in results.values()} == {"userns"}
     assert (results["correct"]["status"], results["correct"]["score"]) == ("graded", 12)
 
 
 def test_the_course_folder_is_out_of_reach_without_root(graded):
     course, _ = graded
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     assert results["reads_solution"]["score"] == 0
     assert results["writes_gradebook"]["score"] == 0
     assert not (course / "submitted" / "planted.txt").exists()
@@ -100,7 +99,7 @@ def test_the_course_folder_is_out_of_reach_without_root(graded):
 
 def test_a_thread_hoard_does_not_reach_a_classmate_without_root(graded):
     course, _ = graded
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     assert (results["a_hoarder"]["status"], results["a_hoarder"]["score"]) == ("graded", 12)
     thrifty = results["b_uses_threads"]
     assert (thrifty["status"], thrifty["score"]) == ("graded", 12), thrifty["checks"]
@@ -108,7 +107,7 @@ def test_a_thread_hoard_does_not_reach_a_classmate_without_root(graded):
 
 def test_no_child_can_rig_the_library_or_packages_a_later_child_imports(graded):
     course, _ = graded
-    results = ledger.results(course, NAME)
+    results = results_json(course, NAME)
     poisoner = {c["function"]: c["earned"] for c in results["c_poisoner"]["checks"]}
     assert poisoner["effective_window"] == 0
     assert results["d_after_poisoner"]["score"] == 12
@@ -127,7 +126,7 @@ def test_without_user_namespaces_grading_stops_with_one_clear_sentence(tmp_path)
     assert message.count("\n") == 0, message
     assert "does not let the grader make a child's jail" in message
     assert "run the grader as root" in message
-    assert ledger.results(course, NAME) == {}
+    assert results_json(course, NAME) == {}
     assert not any((course / "autograded").rglob("*.json")) if (course / "autograded").exists() \
         else True
     json.dumps(message)

@@ -10,9 +10,17 @@ import time
 
 import nbformat
 import pytest
-from autograder_corpus import GOOD, NAME, ZEROS, make_course, student_version, with_answers
+from autograder_corpus import (
+    GOOD,
+    NAME,
+    ZEROS,
+    make_course,
+    results_json,
+    student_version,
+    with_answers,
+)
 
-from autograder import ledger, sandbox
+from autograder import sandbox
 from autograder.cli import main
 
 TIMEOUT = 10
@@ -161,7 +169,7 @@ def graded(tmp_path_factory):
     code = main(["grade", NAME, "--course", str(course), "--timeout", str(TIMEOUT),
                  "--workers", "2", "--quiet"])
     return {"course": course, "code": code, "seconds": time.monotonic() - started,
-            "results": ledger.results(course, NAME)}
+            "results": results_json(course, NAME)}
 
 
 def _earned(result, function="effective_window"):

@@ -1,4 +1,11 @@
-"""The events a sandboxed child sends, checked before the grader believes any of them.
+"""The messages between the grader and a jailed child, and the checks on them.
+
+The grader sends one job (:func:`job`) as JSON on the child's stdin; the child
+(``_child.py``, which imports nothing from ``autograder`` and mirrors this format) answers
+with one event per line on its stdout. Arrays travel as little-endian float64 in base64
+(:func:`decode_value`).
+
+Events are checked before the grader believes any of them.
 
 Every text field is made safe here, once, where events are read (:func:`safe_text`).
 
@@ -12,7 +19,10 @@ what the student's own function could have returned, and the parent judges that.
 
 from __future__ import annotations
 
+import base64
 import math
+
+import numpy as np
 
 from autograder.untrusted import safe_text
 
@@ -22,8 +32,9 @@ MAX_DIMS = 32
 MAX_FIELDS = 64
 MAX_HITS = 64
 
-_KINDS = {"ready", "cell", "cells_done", "function", "probe", "visible_start", "visible",
+EVENTS = {"ready", "cell", "cells_done", "function", "probe", "visible_start", "visible",
           "done"}
+MAX_VALUES = 10**6  # numbers one probe may return
 
 
 class _Malformed(ValueError):
@@ -103,7 +114,7 @@ def _seconds(value) -> float:
 
 def checked(event) -> dict | None:
     """``event`` rebuilt from its known, well-typed fields, or ``None`` if it is malformed."""
-    if not isinstance(event, dict) or event.get("event") not in _KINDS:
+    if not isinstance(event, dict) or event.get("event") not in EVENTS:
         return None
     kind = event["event"]
     try:
@@ -126,3 +137,23 @@ def checked(event) -> dict | None:
         return {"event": kind, "id": _name(event.get("id")), "error": _error(event.get("error"))}
     except _Malformed:
         return None
+
+
+def job(setup, answers, probes, visible, drivers: str = "") -> dict:
+    """The job a child runs: (cell id, code) pairs for the setup cells (trusted, already
+    Python), the answer cells (the student's raw text: the child transforms IPython syntax),
+    the probes and the visible test cells, and the assignment's drivers. The sandbox adds
+    the child's resource limits (``limits``) when it starts the child."""
+    return {"setup": [list(c) for c in setup], "answer": [list(c) for c in answers],
+            "probes": list(probes), "visible": [list(c) for c in visible],
+            "max_values": MAX_VALUES, "drivers": drivers}
+
+
+def decode_value(value) -> np.ndarray | dict:
+    """A probe's checked value as a float array (or a driver's dict of them)."""
+    if "fields" in value:  # a driver's dict of arrays
+        return {str(name): decode_value(part) for name, part in value["fields"].items()}
+    shape = [int(n) for n in value["shape"]]
+    data = base64.b64decode(value["b64"], validate=True)
+    array = np.frombuffer(data, dtype="<f8").astype(float)
+    return array.reshape(shape)
