@@ -33,11 +33,13 @@ from autograder.judging import judge
 from autograder.result import Flag, Result, VisibleTest
 from autograder.run import Run
 from autograder.submissions import scan_submissions
+from autograder.untrusted import printable
 
 
 def _blank(run: Run, student: str, path: Path, digest: str, seed, flags) -> Result:
     """A result with this run's and submission's facts, not yet graded."""
-    shown = str(path.relative_to(run.course)) if path.is_relative_to(run.course) else str(path)
+    shown = printable(str(path.relative_to(run.course) if path.is_relative_to(run.course)
+                          else path))
     return Result(student=student, assignment=run.assignment.name, status="graded",
                   score=0.0, max_score=float(run.assignment.max_score), sha256=digest,
                   version=run.assignment.version, submission=shown, seed=seed,
@@ -125,7 +127,7 @@ def _grade_all(run: Run, students, workers: int, force: bool, report, progress: 
     found, flags, problems = scan_submissions(course, run.assignment)
     for student, problem in problems.items():
         if not students or student in students:
-            report(f"{student}: error: {problem} (not graded)")
+            report(printable(f"{student}: error: {problem} (not graded)"))
     for student, entry in ledger.read_manifest(course, name).items():
         for flag in entry["flags"]:
             flags.setdefault(student, []).append(flag)
@@ -142,8 +144,8 @@ def _grade_all(run: Run, students, workers: int, force: bool, report, progress: 
                 and old.timeout == timeout and not old.grader_failed
                 and old.fingerprint == run.fingerprint):
             done.append(old)
-            report(f"{student}: {old.status} {old.score:g}/{old.max_score:g} "
-                   f"(already graded)")
+            report(printable(f"{student}: {old.status} {old.score:g}/{old.max_score:g} "
+                             f"(already graded)"))
         else:
             todo[student] = path
     written = []
@@ -166,7 +168,8 @@ def _grade_all(run: Run, students, workers: int, force: bool, report, progress: 
             ledger.write_result(course, result)
             written.append(result)
             bar.update(1)
-            line = f"{result.student}: {result.status} {result.score:g}/{result.max_score:g}"
+            line = printable(f"{result.student}: {result.status} "
+                             f"{result.score:g}/{result.max_score:g}")
             bar.write(line) if progress else report(line)
     bar.close()
     gradebook.sync(course, run.assignment, done + written)

@@ -8,6 +8,7 @@ flags for the class report.
 
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from pathlib import Path
 import nbformat
 
 from autograder.spec import Assignment
-from autograder.untrusted import safe_text
+from autograder.untrusted import printable, safe_text
 
 METADATA_KEYS = ("grade", "solution", "locked", "points")
 # Far above any honest notebook (outputs included); parsing more would only cost the grader.
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 CELL_TYPES = ("code", "markdown", "raw")
+# nbformat's validation costs about 50 us a cell; an honest notebook has a few dozen.
+MAX_CELLS = 5000
 MAX_ANSWER_CHARS = 2**20  # of answer code in all; an honest answer is a few hundred
 MARKERS = re.compile(r"(BEGIN|END) (SOLUTION|HIDDEN TESTS)")  # nbgrader's; never released
 
@@ -36,9 +39,9 @@ def read_bytes(path: Path) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(MAX_NOTEBOOK_BYTES + 1)
     except OSError as exc:
-        raise NotebookError(f"{path.name} could not be read ({exc.strerror})") from exc
+        raise NotebookError(f"{printable(path.name)} could not be read ({exc.strerror})") from exc
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{path.name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
+        raise NotebookError(f"{printable(path.name)} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
                             f"(clear its outputs and hand it in again)")
     return data
 
@@ -67,13 +70,22 @@ def parse(data: bytes, name: str) -> nbformat.NotebookNode:
     known cell_type, text source and object metadata. nbformat's own errors on hostile
     input are many and varied, so all of them become NotebookError.
     """
+    name = printable(name)
     if len(data) > MAX_NOTEBOOK_BYTES:
         raise NotebookError(f"{name} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB")
     try:
+        text = data.decode("utf-8")
+        loaded = json.loads(text)
+        cells = loaded.get("cells") if isinstance(loaded, dict) else None
+        if isinstance(cells, list) and len(cells) > MAX_CELLS:
+            raise NotebookError(f"{name} has {len(cells)} cells, more than {MAX_CELLS} "
+                                f"(hand in the assignment's notebook)")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # missing cell ids and other harmless warnings
-            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            nb = nbformat.reads(text, as_version=4)
         problem = _structure_problem(nb)
+    except NotebookError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any failure to parse is the file's
         problem = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
     if problem:

@@ -31,7 +31,7 @@ def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, 
             continue
         notebooks = sorted(folder.glob("*.ipynb"))
         canonical = folder / assignment.notebook
-        links = [p.name for p in notebooks if p.is_symlink()]
+        links = [printable(p.name) for p in notebooks if p.is_symlink()]
         notebooks = [p for p in notebooks if not p.is_symlink() and p.is_file()]
         if canonical in notebooks:
             found[student] = canonical
@@ -39,7 +39,8 @@ def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, 
             found[student] = notebooks[0]
             flags[student] = [{
                 "kind": "renamed",
-                "detail": f"notebook named {notebooks[0].name}, not {assignment.notebook}",
+                "detail": (f"notebook named {printable(notebooks[0].name)}, "
+                           f"not {assignment.notebook}"),
             }]
         elif notebooks:
             problems[student] = (f"{len(notebooks)} notebooks in {folder.relative_to(course)} "

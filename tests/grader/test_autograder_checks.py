@@ -111,3 +111,21 @@ def test_points_add_up_to_the_visible_test_cells():
     assert {t.function: t.points for t in ASSIGNMENT.tasks} == {
         "sample_log_uniform": 4, "sample_momentum_beta": 4, "effective_window": 2,
         "log_spaced_grid": 2}
+
+
+def _few(draws):
+    def sampler(low, high, size, rng):
+        return (log_uniform if low < 0.5 else momentum)(low, high, draws, rng)
+    return sampler
+
+
+@pytest.mark.parametrize("function", ["sample_log_uniform", "sample_momentum_beta"])
+@pytest.mark.parametrize("draws", [1, 2, 50])
+def test_a_sampler_that_returns_too_few_draws_earns_no_check(function, draws):
+    """A handful of correct draws passes a distribution test by chance (it has no power on
+    them), so every check of a sampler first asks for the size it was given."""
+    for seed in range(20):
+        verdicts = _run(function, _few(draws), seed)
+        passed = [name for name, v in verdicts.items() if v.passed]
+        assert not passed, (seed, passed)
+        assert all("expected an array of shape" in v.message for v in verdicts.values())

@@ -253,3 +253,44 @@ def test_csv_cells_cannot_run_as_formulas():
                            ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("alice", "alice"),
                            ("error: x", "error: x"), ("a\udc80", "a\ufffd")):
         assert csv_cell(text) == expected
+
+
+def test_hostile_file_names_and_cell_floods_reach_no_terminal_raw(tmp_path):
+    """Notebook names are the student's: escapes, lone surrogates (a name that is not UTF-8)
+    and a symbolic link named with an escape are printed escaped, under a strict UTF-8
+    stdout, and a notebook of many thousands of cells is refused before nbformat reads it."""
+    import os
+    import subprocess
+    import sys
+
+    course = make_course(tmp_path)
+    good = with_answers(student_version(course), GOOD)
+    names = {"renamed_escape": "\x1b]0;pwned\x07.ipynb",
+             "not_utf8": os.fsdecode(b"answers-\xff.ipynb")}
+    for student, file_name in names.items():
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        nbformat.write(good, str(folder / file_name))
+    linked = course / "submitted" / "link_escape" / NAME
+    linked.mkdir(parents=True)
+    (linked / "\x1b[2J.ipynb").symlink_to(course / "source" / NAME / f"{NAME}.ipynb")
+    flood = nbformat.v4.new_notebook(cells=[nbformat.v4.new_raw_cell("x") for _ in range(6000)])
+    (course / "submitted" / "cell_flood" / NAME).mkdir(parents=True)
+    nbformat.write(flood, str(course / "submitted" / "cell_flood" / NAME / f"{NAME}.ipynb"))
+    env = dict(os.environ, PYTHONIOENCODING="utf-8:strict")
+    done = subprocess.run(
+        [sys.executable, "-m", "autograder.cli", "grade", NAME, "--course", str(course),
+         "--timeout", str(TIMEOUT), "--quiet"],
+        capture_output=True, env=env, timeout=300)
+    out = done.stdout.decode("utf-8") + done.stderr.decode("utf-8")
+    assert done.returncode == 0, out
+    assert "\x1b" not in out and "\x07" not in out, out
+    assert "\\x1b" in out  # the link's name, escaped
+    results = results_json(course, NAME)
+    assert results["renamed_escape"]["score"] == 12, results["renamed_escape"]
+    assert results["not_utf8"]["score"] == 12, results["not_utf8"]
+    flags = " ".join(f["detail"] for r in results.values() for f in r["flags"])
+    assert "\x1b" not in flags and "\udcff" not in flags
+    assert "more than 5000" in results["cell_flood"]["status"]
+    assert main(["feedback", NAME, "--course", str(course)]) == 0
+    assert main(["report", NAME, "--course", str(course)]) == 0

@@ -79,12 +79,25 @@ class _Sampler:
             t = self.scale(values)
         return t if np.all(np.isfinite(t)) else None
 
+    @staticmethod
+    def wrong_size(out, labels=("main",)):
+        """A verdict if a probe's array is not of the size asked for, else None. Every check
+        needs it: the distribution checks have no power on a handful of values, so an
+        answer that returns too few would otherwise pass them by chance."""
+        shapes = {label: out[label].shape for label in labels}
+        want = {label: (3,) if label == "few" else (N,) for label in labels}
+        if shapes == want:
+            return None
+        label = next(label for label in labels if shapes[label] != want[label])
+        size = want[label][0]
+        return Verdict(False, f"for size={size} expected an array of shape ({size},), got "
+                              f"shape {shapes[label]}")
+
     def in_range(self, out, probes):
         x, probe = out["main"], probes["main"]
         low, high = probe.arg(0), probe.arg(1)
-        if x.shape != (N,) or out["few"].shape != (3,):
-            return Verdict(False, f"for size={N} expected an array of shape ({N},), got shape "
-                                  f"{x.shape} (and {out['few'].shape} for size=3)")
+        if wrong := self.wrong_size(out, ("main", "few")):
+            return wrong
         if not np.all(np.isfinite(x)):
             return Verdict(False, "some returned values are NaN or infinite")
         span = high - low
@@ -96,6 +109,8 @@ class _Sampler:
                                       f"{high:.4g}] (yours span {x.min():.4g} to {x.max():.4g})")
 
     def uniform_on_scale(self, out, probes):
+        if wrong := self.wrong_size(out):
+            return wrong
         a, b = self.axis(probes["main"])
         x = out["main"]
         t = self.scaled(x)
@@ -124,6 +139,8 @@ class _Sampler:
                               f"{b:.3g}] (Kolmogorov-Smirnov distance {distance:.3f})")
 
     def ends(self, out, probes):
+        if wrong := self.wrong_size(out):
+            return wrong
         a, b = self.axis(probes["main"])
         t = self.scaled(out["main"])
         if t is None:
@@ -141,8 +158,9 @@ class _Sampler:
         return Verdict(False, f"on the {self.scale_name} axis your samples go past the {side} "
                               f"end of [{a:.3g}, {b:.3g}] (to {edge:.3g})")
 
-    @staticmethod
-    def seeds(out, probes):
+    def seeds(self, out, probes):
+        if wrong := self.wrong_size(out, ("main", "same", "other")):
+            return wrong
         # Deterministic: a correct answer gives identical arrays for identical seeds, and two
         # seeds give 20,000 equal continuous draws with probability ~0.
         if out["main"].shape != out["same"].shape or not np.array_equal(out["main"], out["same"]):
