@@ -1,4 +1,4 @@
-"""Typical wrong answers to the four assignments after sampling_scales.
+"""Typical wrong answers to the five assignments.
 
 For each assignment, ``WRONG[name]`` maps a case to (function, answer cell code, a fragment
 of the name of a check it must fail, a fragment of that check's misconception message).
@@ -396,7 +396,61 @@ def run_in_parallel(objective, configs, executor):
                                 "gives None", "dropped the failed"),
 }
 
+def _sampler(function="sample_log_uniform", draw="rng.uniform(a, b, size)",
+             ends="np.log10(low), np.log10(high)", back="10.0 ** r"):
+    return f'''
+def {function}(low, high, size, rng):
+    a, b = {ends}
+    r = {draw}
+    return {back}
+'''
+
+
+_BETA_ENDS = "np.log10(1 - high), np.log10(1 - low)"
+# sampling_scales' typical slips, as code (its checks' own tests call Python functions).
+SAMPLING = {
+    "linear": ("sample_log_uniform", _sampler(draw="rng.uniform(low, high, size)", back="r"),
+               "uniform (Kolmogorov", "value itself"),
+    "natural_log": ("sample_log_uniform", _sampler(ends="np.log(low), np.log(high)"),
+                    "inside [low, high]", ""),
+    "returns_exponent": ("sample_log_uniform", _sampler(back="r"), "inside [low, high]",
+                         "return 10**r"),
+    "global_rng": ("sample_log_uniform", _sampler(draw="np.random.uniform(a, b, size)"),
+                   "same seed", ""),
+    "range_short": ("sample_log_uniform", _sampler(draw="rng.uniform(a, a + 0.95 * (b - a), size)"),
+                    "both ends", "cut short"),
+    "high_short": ("sample_log_uniform", _sampler(back="np.minimum(10.0 ** r, 0.95 * high)"),
+                   "both ends", ""),
+    "too_few": ("sample_log_uniform", _sampler(draw="rng.uniform(a, b, 3)"),
+                "inside [low, high]", "shape"),
+    "beta_uniform": ("sample_momentum_beta",
+                     _sampler("sample_momentum_beta", draw="rng.uniform(low, high, size)",
+                              back="r"), "uniform (Kolmogorov", "far too rare"),
+    "beta_log_of_beta": ("sample_momentum_beta", _sampler("sample_momentum_beta"),
+                         "uniform (Kolmogorov", "far too rare"),
+    "beta_returns_one_minus": ("sample_momentum_beta",
+                               _sampler("sample_momentum_beta", ends=_BETA_ENDS),
+                               "inside [low, high]", "1 - 10**r"),
+    "window_one_over_beta": ("effective_window", '''
+def effective_window(beta):
+    return 1.0 / np.asarray(beta)
+''', "element-wise", "1 / beta"),
+    "window_mean": ("effective_window", '''
+def effective_window(beta):
+    return float(np.mean(1.0 / (1.0 - np.asarray(beta))))
+''', "element-wise", "element-wise"),
+    "grid_linear": ("log_spaced_grid", '''
+def log_spaced_grid(low, high, num):
+    return np.linspace(low, high, num)
+''', "random ranges", "evenly spaced in value"),
+    "grid_no_endpoint": ("log_spaced_grid", '''
+def log_spaced_grid(low, high, num):
+    return np.logspace(np.log10(low), np.log10(high), num, endpoint=False)
+''', "random ranges", "stops before high"),
+}
+
 WRONG = {
+    "sampling_scales": SAMPLING,
     "parameters_vs_hyperparameters": PARAMETERS,
     "search_strategies": SEARCH,
     "batch_norm": BATCH_NORM,

@@ -70,7 +70,7 @@ class CountingExecutor(Executor):
 def parallel(function, student, values, delays, failing, wait_for_all):
     """run_in_parallel with an objective that sleeps, may raise, and notes where it ran.
 
-    With wait_for_all, the first config's evaluation waits (at most 5 s) until every config
+    With wait_for_all, the first config's evaluation waits (at most 1 s) until every config
     has been handed to the executor, and records whether that happened.
     """
     n = len(values)
@@ -83,7 +83,7 @@ def parallel(function, student, values, delays, failing, wait_for_all):
         with lock:
             (inside if in_pool else outside)[0] += 1
         k = config["k"]
-        if wait_for_all and k == 0 and not executor.all_submitted.wait(5.0):
+        if wait_for_all and k == 0 and not executor.all_submitted.wait(1.0):
             saw_all[0] = 0.0
         time.sleep(delays[k])
         if failing[k]:

@@ -12,7 +12,8 @@ log_spaced_grid        test_log_spaced_grid                 2
 =====================  =================================  ======
 
 Samplers are judged on 20,000 draws: range (1 point), a Kolmogorov-Smirnov test on the
-log-scale values (1), the extremes near both ends (1) and seed behaviour (1). Every check's
+log-scale values (1), the extremes near both ends of a narrow range (1) and seed behaviour
+(1). Every check's
 false-failure rate for a correct answer is stated beside its threshold.
 """
 
@@ -35,16 +36,17 @@ def _seeds(rng, count):
     return sorted(seeds)
 
 
-def _sampler_probes(function, draw_bounds):
+def _sampler_probes(function, draw_bounds, draw_narrow):
     def probes(stream):
         rng = np.random.default_rng(stream)
         low, high = draw_bounds(rng)
-        first, second = _seeds(rng, 2)
+        first, second, third = _seeds(rng, 3)
         return [
             Probe("main", function, (low, high, N, rng_arg(first))),
             Probe("same", function, (low, high, N, rng_arg(first))),
             Probe("other", function, (low, high, N, rng_arg(second))),
             Probe("few", function, (low, high, 3, rng_arg(second))),
+            Probe("narrow", function, (*draw_narrow(rng), N, rng_arg(third))),
         ]
 
     return probes
@@ -57,6 +59,22 @@ def _learning_rate_bounds(rng):
 
 def _momentum_bounds(rng):
     return 1.0 - 10.0 ** rng.uniform(-1.0, -0.7), 1.0 - 10.0 ** rng.uniform(-4.0, -3.0)
+
+
+# The ends are judged on a narrow range (0.1 to 0.15 of a decade on the sampler's axis),
+# where the scale hardly matters: a sampler spread evenly in the wrong scale (which the
+# Kolmogorov-Smirnov check catches on the wide range) reaches both ends there as surely as
+# a correct one, while a range cut short misses one end whatever the seed. On a wide range
+# whether such a sampler came near the lower end was luck, so the same wrong code earned
+# different scores for different students.
+def _narrow_learning_rate_bounds(rng):
+    low = 10.0 ** rng.uniform(-6.0, -2.0)
+    return low, low * 10.0 ** rng.uniform(0.1, 0.15)
+
+
+def _narrow_momentum_bounds(rng):
+    one_minus_low = 10.0 ** rng.uniform(-3.0, -1.5)
+    return 1.0 - one_minus_low, 1.0 - one_minus_low / 10.0 ** rng.uniform(0.1, 0.15)
 
 
 class _Sampler:
@@ -139,10 +157,10 @@ class _Sampler:
                               f"{b:.3g}] (Kolmogorov-Smirnov distance {distance:.3f})")
 
     def ends(self, out, probes):
-        if wrong := self.wrong_size(out):
+        if wrong := self.wrong_size(out, ("narrow",)):
             return wrong
-        a, b = self.axis(probes["main"])
-        t = self.scaled(out["main"])
+        a, b = self.axis(probes["narrow"])
+        t = self.scaled(out["narrow"])
         if t is None:
             return Verdict(False, f"{self.scale_name} of some of your samples is undefined")
         # Each end is missed by a correct sampler with probability <= 5e-7 (1e-6 in all).
@@ -177,7 +195,7 @@ class _Sampler:
             Check("returns size values inside [low, high]", 1, ("main", "few"), self.in_range),
             Check(f"{self.scale_name} of the samples is uniform (Kolmogorov-Smirnov)", 1,
                   ("main",), self.uniform_on_scale),
-            Check(f"samples reach both ends of the {what} range", 1, ("main",), self.ends),
+            Check(f"samples reach both ends of the {what} range", 1, ("narrow",), self.ends),
             Check("same seed gives the same samples, another seed others", 1,
                   ("main", "same", "other"), self.seeds),
         )
@@ -323,14 +341,16 @@ ASSIGNMENT = Assignment(
         Task(
             function="sample_log_uniform",
             test_cell="test_sample_log_uniform",
-            probes=_sampler_probes("sample_log_uniform", _learning_rate_bounds),
+            probes=_sampler_probes("sample_log_uniform", _learning_rate_bounds,
+                                   _narrow_learning_rate_bounds),
             checks=_LOG.checks("learning-rate"),
             tripwires=_switched_off("LogUniform"),
         ),
         Task(
             function="sample_momentum_beta",
             test_cell="test_sample_momentum_beta",
-            probes=_sampler_probes("sample_momentum_beta", _momentum_bounds),
+            probes=_sampler_probes("sample_momentum_beta", _momentum_bounds,
+                                   _narrow_momentum_bounds),
             checks=_BETA.checks("beta"),
             tripwires=_switched_off("OneMinusLogUniform"),
         ),

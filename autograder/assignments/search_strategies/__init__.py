@@ -254,7 +254,12 @@ def _random_seeds(out, probes):
 
 def _distinct_probes(stream):
     rng = np.random.default_rng(stream)
-    items = _random_space(rng, ["log", "linear"])
+    # Grid values at least 1 and far apart (whole numbers of units and epochs): rounding
+    # them merges none, so an answer that rounds fails only the "near" probe, on every seed.
+    low_units, low_epochs = float(2 ** rng.integers(3, 6)), float(rng.integers(5, 21))
+    items = [["hidden_units", low_units, low_units * 2.0 ** rng.integers(4, 7), "log"],
+             ["epochs", low_epochs, low_epochs + float(rng.integers(30, 61)), "linear"]]
+    items = [items[i] for i in rng.permutation(2)]
     grid = [{**config, "batch_size": 64}
             for config in reference.grid_configs({i[0]: tuple(i[1:]) for i in items}, 4)]
     grid = [{name: float(v) if name != "batch_size" else v for name, v in c.items()} for c in grid]
