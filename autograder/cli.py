@@ -18,6 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from autograder.folders import CourseFolder
 from autograder.untrusted import printable
 
 DEFAULT_COURSE = Path(__file__).resolve().parent.parent / "assignments"
@@ -31,7 +32,7 @@ def _course(args) -> Path:
     course = Path(args.course).expanduser().resolve()
     if not course.is_dir():
         raise CommandError(f"the course folder {course} does not exist (pass --course DIR)")
-    if not (course / "source").is_dir():
+    if not CourseFolder(course).sources.is_dir():
         raise CommandError(f"{course} has no source/ folder, so it is not an nbgrader course")
     return course
 
@@ -43,8 +44,9 @@ def _assignment(course: Path, name: str) -> str:
         load(name)
     except UnknownAssignment as exc:
         raise CommandError(str(exc)) from None
-    if not (course / "source" / name).is_dir():
-        raise CommandError(f"assignment {name!r} has no folder {course / 'source' / name}")
+    source = CourseFolder(course).source(name)
+    if not source.is_dir():
+        raise CommandError(f"assignment {name!r} has no folder {source}")
     return name
 
 
@@ -53,7 +55,7 @@ def cmd_release(args) -> int:
     from autograder.spec import available
 
     course = _course(args)
-    names = args.names or [n for n in available() if (course / "source" / n).is_dir()]
+    names = args.names or [n for n in CourseFolder(course).assignments() if n in available()]
     for name in names:
         _assignment(course, name)
     try:
@@ -119,7 +121,7 @@ def cmd_export(args) -> int:
     from autograder.export import export_csv
 
     course = _course(args)
-    output = Path(args.output) if args.output else course / "grades.csv"
+    output = Path(args.output) if args.output else CourseFolder(course).grades_csv
     rows = export_csv(course, output)
     print(f"wrote {rows} row(s) to {output}")
     return 0

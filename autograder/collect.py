@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import ledger, notebook
+from autograder.folders import CourseFolder
 from autograder.spec import load
 from autograder.untrusted import valid_student_id
 
 IGNORED = {".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
-MANAGED = ("source", "release", "submitted", "autograded", "feedback", ledger.STATE_DIR)
 MAX_ZIP_BYTES = 2**30  # unpacked notebooks per zip; more is a zip bomb, not a class
 
 
@@ -143,9 +143,7 @@ def _collect(path: Path, course: Path, name: str) -> Outcome:
     path = Path(path).expanduser()
     if not path.exists():
         raise CollectError(f"{path} does not exist")
-    inside = path.resolve()
-    if inside == course.resolve() or any(
-            inside.is_relative_to(course.resolve() / folder) for folder in MANAGED):
+    if CourseFolder.of(course).manages(path):
         # e.g. DIR/source holds the solution: it would be placed as a student's work
         raise CollectError(f"{path} is the course folder or one of the folders it manages; "
                            f"collect reads students' notebooks from elsewhere")
@@ -201,18 +199,19 @@ def _place_all(root: Path, course: Path, assignment, outcome: Outcome) -> Outcom
 
 
 def _place(course: Path, assignment, student: str, data: bytes) -> str:
-    folder = course / "submitted" / student / assignment.name
+    course_folder = CourseFolder.of(course)
+    folder = course_folder.submission(student, assignment.name)
     target = folder / assignment.notebook
     digest = hashlib.sha256(data).hexdigest()
     if target.exists():
         old = ledger.sha256_file(target)
         if old == digest:
             return "unchanged"
-        keep = course / ledger.STATE_DIR / "superseded" / student / assignment.name
+        keep = course_folder.superseded(student, assignment.name)
         keep.mkdir(parents=True, exist_ok=True)
         moved = keep / f"{time.strftime('%Y%m%d-%H%M%S')}-{old[:12]}.ipynb"
         shutil.move(str(target), moved)
-        note = f"replaced an earlier submission (kept as {moved.relative_to(course)})"
+        note = f"replaced an earlier submission (kept as {course_folder.relative(moved)})"
     else:
         note = "placed"
     folder.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import gradebook, ledger
+from autograder.folders import CourseFolder
 from autograder.result import Result
 from autograder.spec import available, load
 from autograder.submissions import scan_submissions
@@ -24,7 +25,7 @@ COLUMNS = ("student", "assignment", "score", "max_score", "status")
 
 def students(course: Path) -> list[str]:
     known = set(gradebook.students(course))
-    submitted = course / "submitted"
+    submitted = CourseFolder.of(course).submitted
     if submitted.is_dir():
         known |= {p.name for p in submitted.iterdir() if p.is_dir()
                   and valid_student_id(p.name)}
@@ -94,7 +95,7 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
 
 def export_csv(course: Path, output: Path) -> int:
     everyone = students(course)
-    names = [n for n in available() if (course / "source" / n).is_dir()]
+    names = [n for n in CourseFolder.of(course).assignments() if n in available()]
     output.parent.mkdir(parents=True, exist_ok=True)
     count = 0
     with open(output, "w", newline="", encoding="utf-8") as handle:

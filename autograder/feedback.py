@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from autograder import ledger
+from autograder.folders import CourseFolder
 from autograder.result import Result
 from autograder.spec import load
 from autograder.untrusted import safe_text
@@ -97,7 +98,7 @@ def write_feedback(course: Path, name: str) -> list[Path]:
     people = gradebook.overrides(course, assignment)
     pages = []
     for student, result in ledger.results(course, name).items():
-        path = course / "feedback" / student / name / f"{Path(assignment.notebook).stem}.html"
+        path = CourseFolder.of(course).feedback_page(student, name, assignment.notebook)
         path.parent.mkdir(parents=True, exist_ok=True)
         final = final_score(assignment, result, people[student]) if student in people else None
         path.write_text(safe_text(render(result, final)), encoding="utf-8")

@@ -19,6 +19,7 @@ import time
 import warnings
 from pathlib import Path
 
+from autograder.folders import CourseFolder
 from autograder.result import Result
 from autograder.spec import Assignment
 
@@ -35,10 +36,11 @@ def config(course: Path):
     from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
-    cfg = Config()
-    if (course / "nbgrader_config.py").exists():
-        cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config())
-    cfg.CourseDirectory.root = str(course.resolve())
+    course_folder, cfg = CourseFolder.of(course), Config()
+    settings = course_folder.nbgrader_config
+    if settings.exists():
+        cfg.merge(PyFileConfigLoader(settings.name, path=str(settings.parent)).load_config())
+    cfg.CourseDirectory.root = str(course_folder.root.resolve())
     return cfg
 
 
@@ -64,7 +66,7 @@ def _open(course: Path):
     from nbgrader.api import Gradebook
 
     _venv_on_path()
-    return Gradebook(f"sqlite:///{course.resolve() / 'gradebook.db'}")
+    return Gradebook(f"sqlite:///{CourseFolder.of(course).gradebook_db.resolve()}")
 
 
 class NotReleased(RuntimeError):
@@ -75,8 +77,10 @@ def ensure_assignment(course: Path, name: str) -> None:
     """Check that the gradebook knows ``name``; grading never releases as a side effect."""
     from nbgrader.api import MissingEntry
 
+    course_folder = CourseFolder.of(course)
+
     def known():
-        if not (course / "gradebook.db").exists():
+        if not course_folder.gradebook_db.exists():
             return False
         with _open(course) as gb:
             try:
@@ -86,8 +90,9 @@ def ensure_assignment(course: Path, name: str) -> None:
                 return False
 
     if not _retrying(course, known):
-        raise NotReleased(f"the gradebook of {course} does not know {name}: release it first "
-                          f"(autograder release {name} --course {course})")
+        raise NotReleased(f"the gradebook of {course_folder.root} does not know {name}: "
+                          f"release it first (autograder release {name} --course "
+                          f"{course_folder.root})")
 
 
 GRADEBOOK_WAIT = 60.0  # seconds to keep retrying while another program holds the gradebook
@@ -114,7 +119,7 @@ def _retrying(course: Path, action):
                 raise
             if time.monotonic() - started >= GRADEBOOK_WAIT:
                 raise GradebookBusy(
-                    f"the gradebook {course / 'gradebook.db'} stayed locked for "
+                    f"the gradebook {CourseFolder.of(course).gradebook_db} stayed locked for "
                     f"{GRADEBOOK_WAIT:g} s (formgrader or an nbgrader command is writing to "
                     f"it); the results are saved: run the command again to copy them in"
                 ) from None
@@ -165,7 +170,7 @@ def overrides(course: Path, assignment: Assignment) -> dict[str, dict[str, dict]
     ``{student: {test_cell: {"manual": manual score or None, "extra": extra credit}}}``,
     only for cells with a manual score or extra credit; empty without a gradebook.
     """
-    if not (course / "gradebook.db").exists():
+    if not CourseFolder.of(course).gradebook_db.exists():
         return {}
     cells = {task.test_cell for task in assignment.tasks}
 
@@ -195,7 +200,7 @@ def overrides(course: Path, assignment: Assignment) -> dict[str, dict[str, dict]
 
 def students(course: Path) -> list[str]:
     """Students the gradebook knows (empty if there is no gradebook yet)."""
-    if not (course / "gradebook.db").exists():
+    if not CourseFolder.of(course).gradebook_db.exists():
         return []
     with _open(course) as gb:
         return sorted(s.id for s in gb.students)

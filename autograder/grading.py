@@ -29,6 +29,7 @@ import numpy as np
 
 from autograder import ledger, notebook
 from autograder.children import run_children
+from autograder.folders import CourseFolder
 from autograder.judging import judge
 from autograder.result import Flag, Result, VisibleTest
 from autograder.run import Run
@@ -38,8 +39,7 @@ from autograder.untrusted import printable
 
 def _blank(run: Run, student: str, path: Path, digest: str, seed, flags) -> Result:
     """A result with this run's and submission's facts, not yet graded."""
-    shown = printable(str(path.relative_to(run.course) if path.is_relative_to(run.course)
-                          else path))
+    shown = printable(str(CourseFolder.of(run.course).relative(path)))
     return Result(student=student, assignment=run.assignment.name, status="graded",
                   score=0.0, max_score=float(run.assignment.max_score), sha256=digest,
                   version=run.assignment.version, submission=shown, seed=seed,

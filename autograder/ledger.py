@@ -26,10 +26,9 @@ import secrets
 import tempfile
 from pathlib import Path
 
+from autograder.folders import CourseFolder
 from autograder.result import Result
 from autograder.untrusted import valid_student_id
-
-STATE_DIR = ".autograder"
 
 
 def sha256_file(path: Path) -> str:
@@ -48,7 +47,7 @@ def seed_key(course: Path) -> bytes:
     file offline until a wrong answer happens to pass. Keep it with the results: regrading
     the same file gives the same seed only while the key is the same.
     """
-    path = course / STATE_DIR / "seed.key"
+    path = CourseFolder.of(course).seed_key
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".seed.key.")  # mode 0600
@@ -99,12 +98,12 @@ def read_json(path: Path, default=None):
         return default
 
 
-def assignment_dir(course: Path, assignment: str) -> Path:
-    return course / STATE_DIR / assignment
+def _results_dir(course: Path, assignment: str) -> Path:
+    return CourseFolder.of(course).state(assignment) / "results"
 
 
 def result_path(course: Path, assignment: str, student: str) -> Path:
-    return assignment_dir(course, assignment) / "results" / f"{student}.json"
+    return _results_dir(course, assignment) / f"{student}.json"
 
 
 def read_result(course: Path, assignment: str, student: str) -> Result | None:
@@ -118,7 +117,7 @@ def write_result(course: Path, result: Result) -> None:
 
 def results(course: Path, assignment: str) -> dict[str, Result]:
     """Every student's latest (well-formed) result for ``assignment``, by student id."""
-    folder = assignment_dir(course, assignment) / "results"
+    folder = _results_dir(course, assignment)
     out = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
@@ -131,7 +130,7 @@ def results(course: Path, assignment: str) -> dict[str, Result]:
 
 
 def manifest_path(course: Path, assignment: str) -> Path:
-    return assignment_dir(course, assignment) / "manifest.json"
+    return CourseFolder.of(course).state(assignment) / "manifest.json"
 
 
 def read_manifest(course: Path, assignment: str) -> dict[str, dict]:
@@ -164,7 +163,8 @@ def lock(course: Path, assignment: str):
     ``collect`` and ``grade`` take it, so two of them never interleave their writes to
     ``submitted/``, the results or the manifest. The system drops it when the holder dies.
     """
-    path = assignment_dir(course, assignment) / "lock"
+    course_folder = CourseFolder.of(course)
+    path = course_folder.state(assignment) / "lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -172,7 +172,8 @@ def lock(course: Path, assignment: str):
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise Busy(f"another autograder command (collect or grade) is working on "
-                       f"{assignment} in {course}; run this one when it has finished") from None
+                       f"{assignment} in {course_folder.root}; run this one when it has "
+                       f"finished") from None
         yield
     finally:
         os.close(fd)

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import gradebook, notebook
+from autograder.folders import CourseFolder
 from autograder.spec import load
 
 MARKERS = notebook.MARKERS
@@ -39,7 +40,7 @@ def _lines(text: str, minimum: int) -> set[str]:
 def secret_lines(course: Path, name: str) -> set[str]:
     """Lines that must never appear in a student version of ``name``."""
     assignment = load(name)
-    nb = notebook.read(course / "source" / name / assignment.notebook)
+    nb = notebook.read(CourseFolder.of(course).source_notebook(name, assignment.notebook))
     inside, outside = set(), set()
     for cell in nb.cells:
         regions = SOLUTION.findall(cell.source)
@@ -88,7 +89,7 @@ def _fingerprint(folder: Path) -> dict[str, str]:
 
 
 def _record(course: Path, name: str) -> Path:
-    return course / ".autograder" / name / "release.json"
+    return CourseFolder.of(course).state(name) / "release.json"
 
 
 def set_aside_if_changed(course: Path, name: str) -> Path | None:
@@ -97,7 +98,7 @@ def set_aside_if_changed(course: Path, name: str) -> Path | None:
     Returns the new folder, or None when there was nothing to keep (no folder, or exactly
     what was released). A folder released before this record existed counts as changed.
     """
-    folder = course / "release" / name
+    folder = CourseFolder.of(course).release(name)
     if not folder.exists():
         return None
     record = _record(course, name)
@@ -118,17 +119,18 @@ def release(course: Path, names: list[str], on_kept=print) -> list[Path]:
 
     ``on_kept(message)`` is told about every changed release folder kept aside.
     """
-    written = []
+    course_folder, written = CourseFolder.of(course), []
     for name in names:
         load(name)  # unknown names fail before anything is written
-        if not (course / "source" / name).is_dir():
-            raise FileNotFoundError(f"{course / 'source' / name} does not exist")
+        source = course_folder.source(name)
+        if not source.is_dir():
+            raise FileNotFoundError(f"{source} does not exist")
         kept = set_aside_if_changed(course, name)
         if kept is not None:
             on_kept(f"release/{name} had changed since it was released; "
                     f"kept it as {kept} (nothing was deleted)")
         gradebook.generate(course, name)
-        folder = course / "release" / name
+        folder = course_folder.release(name)
         leaks = scan(folder, secret_lines(course, name))
         if leaks:
             shutil.rmtree(folder, ignore_errors=True)

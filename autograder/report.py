@@ -19,6 +19,7 @@ import numpy as np
 
 from autograder.export import Outcome, outcomes
 from autograder.feedback import page
+from autograder.folders import CourseFolder
 from autograder.untrusted import safe_text
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?(e[-+]?\d+)?")
@@ -139,7 +140,7 @@ def render(course: Path, name: str) -> str:
 
 
 def write_report(course: Path, name: str) -> Path:
-    path = course / "reports" / f"{name}.html"
+    path = CourseFolder.of(course).report(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(safe_text(render(course, name)), encoding="utf-8")
     return path

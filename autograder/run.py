@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder import ledger, notebook, sandbox
+from autograder.folders import CourseFolder
 from autograder.spec import Assignment, drivers_source, load
 
 
@@ -42,7 +43,7 @@ class Run:
     def prepare(cls, course: Path, name: str, timeout: float = 30.0, isolation: str = "auto",
                 memory_bytes: int = 2**30) -> Run:
         assignment = load(name)
-        path = course / "source" / name / assignment.notebook
+        path = CourseFolder.of(course).source_notebook(name, assignment.notebook)
         if not path.exists():
             raise FileNotFoundError(f"the source notebook {path} does not exist")
         source = notebook.SourceNotebook.load(path)

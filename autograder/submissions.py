@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from autograder.folders import CourseFolder
 from autograder.spec import Assignment
 from autograder.untrusted import printable, valid_student_id
 
@@ -17,7 +18,8 @@ def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, 
     is a problem for a person, not a missing submission.
     """
     found, flags, problems = {}, {}, {}
-    root = course / "submitted"
+    course_folder = CourseFolder.of(course)
+    root = course_folder.submitted
     if not root.is_dir():
         return found, flags, problems
     for student_dir in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -43,13 +45,13 @@ def scan_submissions(course: Path, assignment: Assignment) -> tuple[dict, dict, 
                            f"not {assignment.notebook}"),
             }]
         elif notebooks:
-            problems[student] = (f"{len(notebooks)} notebooks in {folder.relative_to(course)} "
+            problems[student] = (f"{len(notebooks)} notebooks in {course_folder.relative(folder)} "
                                  f"and none named {assignment.notebook}: keep only one")
         elif links:
-            problems[student] = (f"{links[0]} in {folder.relative_to(course)} is a symbolic "
+            problems[student] = (f"{links[0]} in {course_folder.relative(folder)} is a symbolic "
                                  f"link, never followed: put the file itself there")
         else:
-            problems[student] = f"no notebook in {folder.relative_to(course)}"
+            problems[student] = f"no notebook in {course_folder.relative(folder)}"
     return found, flags, problems
 
 
