@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "grader"))
 
 from autograder_corpus import make_course, write_corpus  # noqa: E402
 from readme_section import cpu_model, load_average, write_section  # noqa: E402
@@ -61,6 +61,31 @@ def build(tmp: Path, count: int) -> Path:
     return course
 
 
+def jail_start(scratch: Path, repeats: int = 15) -> tuple[float, float, str]:
+    """Median seconds from start to exit of (a jailed trial child, a plain python), side by
+    side, both importing NumPy and returning the same number, and the jail's level."""
+    from autograder import sandbox
+
+    run_dir = scratch / "jail"
+    run_dir.mkdir()
+    sandbox.build_library(run_dir / "lib", [])
+    box = sandbox.prepare(run_dir, run_dir / "lib")
+    plain = [sys.executable, "-c", "import numpy; print(numpy.arange(4.0).sum())"]
+    jailed, direct = [], []
+    try:
+        for _ in range(repeats):
+            started = time.perf_counter()
+            sandbox._trial(box)
+            jailed.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            subprocess.run(plain, check=True, capture_output=True)
+            direct.append(time.perf_counter() - started)
+    finally:
+        if (run_dir / "relay").is_symlink():
+            shutil.rmtree((run_dir / "relay").resolve(), ignore_errors=True)
+    return statistics.median(jailed), statistics.median(direct), box.level
+
+
 def machine() -> str:
     return f"{os.cpu_count()} CPUs ({cpu_model()}), load average {load_average():.1f} at the start"
 
@@ -82,6 +107,7 @@ def main(argv=None) -> int:
         results = ledger.results(ours_course, NAME).values()
         per_submission = statistics.median(r.seconds for r in results)
         isolation = {r.isolation for r in results}
+        jailed, direct, level = jail_start(Path(scratch))
     ratio = theirs / ours
     n = options.submissions
     table = "\n".join([
@@ -99,8 +125,15 @@ def main(argv=None) -> int:
         f"| autograder grade --workers 2 (sandboxed hidden checks) | {ours:.1f} | "
         f"{ours / n:.2f} (median {per_submission:.2f} in a worker) |",
         "",
-        f"Wall-time ratio nbgrader / autograder: **{ratio:.1f}x** (target >= 1.5). Median "
+        f"Wall-time ratio nbgrader / autograder: **{ratio:.1f}x** (target >= 3). Median "
         f"seconds per submission: **{per_submission:.2f} s** (target < 3 s).",
+        "",
+        f"Start cost of one child's jail (level {level}), median of 15 side by side, each "
+        f"from start to exit, importing NumPy and returning one number: a jailed trial child "
+        f"**{jailed * 1000:.0f} ms**, a plain `python -c 'import numpy; ...'` "
+        f"**{direct * 1000:.0f} ms**. The jail (bubblewrap, namespaces, limits, seccomp, the "
+        f"harness and its messages) adds **{(jailed - direct) * 1000:.0f} ms** per "
+        f"submission.",
         "",
         "Reproduce: `python benchmarks/bench_grading.py`.",
     ])
