@@ -69,6 +69,8 @@ def grade_submission(run: Run, student: str, path: Path, flags=()) -> Result:
     except notebook.NotebookError as exc:
         result.status, result.seconds = f"error: {exc}", time.monotonic() - started
         return result
+    result.answers = {cell_id: notebook.code_digest(code)
+                      for cell_id, code in extraction.answers}
     streams = np.random.SeedSequence(seed).spawn(len(run.assignment.tasks))
     probes_by_fn, made = {}, {}
     for task, stream in zip(run.assignment.tasks, streams, strict=True):

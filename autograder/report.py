@@ -1,7 +1,8 @@
 """A self-contained HTML class report for one assignment: ``DIR/reports/NAME.html``.
 
-Sections: summary, score distribution (inline PNG), pass rate of each hidden check, the most
-common misconceptions (failure messages with their numbers masked, so the same mistake
+Sections: summary, score distribution (inline PNG), pass rate of each hidden check, the
+checks whose verdicts differed on identical code (they should never), the most common
+misconceptions (failure messages with their numbers masked, so the same mistake
 groups together), and the submissions that need a person: errors, timeouts, tampering,
 renamed notebooks and answers that called course's switched-off implementation.
 """
@@ -65,6 +66,45 @@ def needs_a_person(row: Outcome) -> list[str]:
     return reasons
 
 
+def disagreeing_checks(results) -> list[tuple[str, str, list[str], list[str]]]:
+    """(function, check, students who passed, students who failed) for every check whose
+    verdicts differ between students with the same answer code (every answer cell alike,
+    comments aside: one answer may call another).
+
+    Each student's probes come from a seed of their own; the checks are built so that the
+    seed never decides a verdict. A row here means one did, and the check needs a person.
+    """
+    verdicts: dict[tuple, dict[bool, list[str]]] = {}
+    for result in results:
+        if not result.answers:
+            continue
+        code = tuple(sorted(result.answers.items()))
+        for check in result.checks:
+            key = (check.function, code, check.check)
+            verdicts.setdefault(key, {True: [], False: []})[check.passed].append(
+                result.student)
+    return [(function, check, sorted(by[True]), sorted(by[False]))
+            for (function, _, check), by in sorted(verdicts.items())
+            if by[True] and by[False]]
+
+
+def _disagreements(graded: list[Outcome]) -> str:
+    rows = disagreeing_checks([r.result for r in graded if r.result.graded])
+    head = "<h2>Checks that disagreed on identical code</h2>"
+    if not rows:
+        return head + ("<p>None: students who handed in the same answer code got the same "
+                       "verdict from every check.</p>")
+    parts = [head, "<p>These students handed in the same answer code (comments aside), yet "
+                   "the check passed for some and failed for others. The same code must earn "
+                   "the same score: look at the check, and regrade.</p>",
+             "<table><tr><th>function</th><th>check</th><th>passed</th><th>failed</th></tr>"]
+    for function, check, passed, failed in rows:
+        parts.append(f"<tr><td><code>{escape(function)}</code></td><td>{escape(check)}</td>"
+                     f"<td>{escape(', '.join(passed))}</td>"
+                     f"<td>{escape(', '.join(failed))}</td></tr>")
+    return "\n".join(parts) + "</table>"
+
+
 def render(course: Path, name: str) -> str:
     rows = outcomes(course, name)
     graded = [r for r in rows if r.result and not r.status.startswith("error: the sub")
@@ -101,7 +141,9 @@ def render(course: Path, name: str) -> str:
         rate = 100.0 * sum(passed) / len(passed)
         parts.append(f"<tr><td><code>{escape(function)}</code></td><td>{escape(check)}</td>"
                      f"<td>{sum(passed)} / {len(passed)}</td><td>{rate:.0f}%</td></tr>")
-    parts.append("</table><h2>Most common misconceptions</h2>")
+    parts.append("</table>")
+    parts.append(_disagreements(graded))
+    parts.append("<h2>Most common misconceptions</h2>")
     if messages:
         parts.append("<table><tr><th>students</th><th>function</th><th>message</th></tr>")
         for key, count in messages.most_common(12):

@@ -121,6 +121,9 @@ class Result:
     tripwire: list[str] = field(default_factory=list)
     seconds: float = 0.0
     grader_failed: bool = False
+    # function -> digest of its answer cell's code (comment lines and blank lines left
+    # out): the class report compares the verdicts of students whose code is the same.
+    answers: dict[str, str] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:
@@ -146,6 +149,9 @@ class Result:
             for key in ("checks", "visible", "cell_errors", "flags", "tripwire"):
                 _need(isinstance(data.get(key, []), list))
             _need(all(isinstance(name, str) for name in data.get("tripwire", [])))
+            answers = data.get("answers", {})
+            _need(isinstance(answers, dict)
+                  and all(isinstance(v, str) for v in answers.values()))
             seed = data.get("seed")
             _need(seed is None or (isinstance(seed, int) and not isinstance(seed, bool)))
             return cls(
@@ -163,6 +169,7 @@ class Result:
                 tripwire=list(data.get("tripwire", [])),
                 seconds=float(data["seconds"]) if _number(data.get("seconds")) else 0.0,
                 grader_failed=data.get("grader_failed") is True,
+                answers=dict(answers),
             )
         except _Invalid:
             return None

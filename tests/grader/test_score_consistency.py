@@ -62,3 +62,63 @@ def test_the_source_answers_earn_full_marks_whatever_the_students_seed(name):
             verdicts = judge_in_process(name, task.function, scope, seed)
             failed = {c: v.message for c, v in verdicts.items() if not v.passed}
             assert not failed, (task.function, seed, failed)
+
+
+def test_code_digests_ignore_comments_and_blank_lines_but_not_code():
+    from autograder.notebook import code_digest
+
+    code = "def f(x):\n    return x + 1\n"
+    same = "# my answer\ndef f(x):   \n\n    # add one\n    return x + 1\n"
+    assert code_digest(code) == code_digest(same)
+    for changed in ("def f(x):\n    return x + 2\n", "def f(x):\n    return '#' + x\n",
+                    "def f(x):\n    return x + 1  # one\n", "def f(y):\n    return y + 1\n"):
+        assert code_digest(changed) != code_digest(code), changed
+    assert code_digest("x = '\udc80'\n") != code_digest("x = ''\n")  # a lone surrogate
+
+
+def _result(student, answers, passed):
+    from autograder.result import CheckResult, Result
+
+    checks = [CheckResult("f", name, 1.0, float(ok), ok) for name, ok in passed.items()]
+    return Result(student=student, assignment="a", status="graded", score=0.0, max_score=2.0,
+                  sha256=student, checks=checks, answers=answers)
+
+
+def test_the_report_finds_checks_that_disagree_on_identical_code():
+    from autograder.report import disagreeing_checks
+
+    same, other = {"f": "aa", "g": "bb"}, {"f": "aa", "g": "cc"}
+    results = [_result("ann", same, {"ends": True, "range": False}),
+               _result("bob", same, {"ends": False, "range": False}),
+               _result("cat", same, {"ends": True, "range": False}),
+               # the same f but another g: f may call g, so this is not identical code
+               _result("dan", other, {"ends": False, "range": True})]
+    assert disagreeing_checks(results) == [("f", "ends", ["ann", "cat"], ["bob"])]
+    assert disagreeing_checks(results[:1] + results[2:]) == []
+
+
+def test_a_class_of_identical_wrong_code_earns_one_score_and_the_report_says_so(tmp_path):
+    """Eight students hand in the same wrong sampler, their files differing by a comment:
+    one score for all of them, and the report finds no disagreeing check."""
+    import nbformat
+    from autograder_corpus import GOOD, NAME, make_course, student_version, with_answers
+
+    from autograder import ledger
+    from autograder.cli import main
+
+    course = make_course(tmp_path)
+    wrong = WRONG["sampling_scales"]["linear"][1]
+    for k in range(8):
+        answers = dict(GOOD, sample_log_uniform=f"# student {k}\n{wrong}")
+        folder = course / "submitted" / f"s{k}" / NAME
+        folder.mkdir(parents=True)
+        nbformat.write(with_answers(student_version(course), answers),
+                       str(folder / f"{NAME}.ipynb"))
+    assert main(["grade", NAME, "--course", str(course), "--quiet"]) == 0
+    results = ledger.results(course, NAME)
+    assert len({r.seed for r in results.values()}) == 8  # eight different seeds ...
+    assert len({r.score for r in results.values()}) == 1  # ... and one score
+    assert max(r.score for r in results.values()) < 12
+    assert main(["report", NAME, "--course", str(course)]) == 0
+    page = (course / "reports" / f"{NAME}.html").read_text("utf-8")
+    assert "None: students who handed in the same answer code" in page
