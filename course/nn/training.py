@@ -310,7 +310,8 @@ def build_from_config(config, data):
     """Network, optimizer, schedule and rng from a dict of vocabulary names.
 
     Inputs: config (missing keys take CONFIG_DEFAULTS; momentum, beta1, beta2,
-    epsilon go to the optimizer when it has them and are ignored otherwise;
+    epsilon go to the optimizer, which must take them: a value the chosen optimizer
+    would ignore is refused, since silently dropping it would mislabel the run;
     decay_rate > 0 adds InverseTimeDecay; seed seeds the weights, and the returned
     rng then orders the batches); data, a course.data.Split, which sets the input
     size and the number of classes.
@@ -335,6 +336,15 @@ def build_from_config(config, data):
     )
     name = check_choice("optimizer", c["optimizer"], OPTIMIZERS)
     accepted = OPTIMIZERS[name].hyperparameter_names
+    ignored = sorted(k for k in OPTIMIZER_KEYS if k in config and k not in accepted)
+    if ignored:
+        takers = {k: sorted(n for n, cls in OPTIMIZERS.items() if k in cls.hyperparameter_names)
+                  for k in ignored}
+        said = ", ".join(f"{k}={config[k]!r} (used by {', '.join(map(repr, takers[k]))})"
+                         for k in ignored)
+        raise ValueError(f"the optimizer {name!r} does not take {said}; it takes "
+                         f"{list(accepted)}. Remove the key, or choose an optimizer that "
+                         f"uses it.")
     optimizer = make_optimizer(name, **{k: c[k] for k in accepted if k in c})
     schedule = InverseTimeDecay(c["decay_rate"]) if c["decay_rate"] else None
     return Setup(model, optimizer, schedule, c, rng)

@@ -262,7 +262,7 @@ def test_a_warm_start_near_zero_cost_is_not_called_divergent():
 
 def test_train_from_config_builds_from_vocabulary_names(digits):
     config = {"learning_rate": 3e-3, "hidden_dims": (32,), "num_epochs": 3, "batch_size": 64,
-              "decay_rate": 0.5, "momentum": 0.5, "seed": 7}  # momentum: not Adam's, ignored
+              "decay_rate": 0.5, "beta1": 0.5, "seed": 7}
     model, history = train_from_config(config, digits)
     again, history_again = train_from_config(config, digits)
     assert history == history_again and np.array_equal(model.params.flat, again.params.flat)
@@ -325,9 +325,22 @@ def test_split_tuple_is_what_train_from_config_reads():
 
 def test_build_from_config_hands_each_setting_to_its_owner(digits):
     model, optimizer, schedule, config, _ = build_from_config(
-        {"optimizer": "momentum", "momentum": 0.8, "beta1": 0.5, "learning_rate": 0.05,
+        {"optimizer": "momentum", "momentum": 0.8, "learning_rate": 0.05,
          "decay_rate": 2.0, "hidden_dims": [16, 8], "activation": "tanh", "reg": 1e-3}, digits)
     assert optimizer.hyperparameters() == {"learning_rate": 0.05, "momentum": 0.8}
     assert schedule(0.05, 2) == pytest.approx(0.05 / 5)
     assert model.hidden_dims == (16, 8) and model.activation == "tanh" and model.reg == 1e-3
-    assert config["batch_size"] == 64 and config["beta1"] == 0.5  # defaults filled in
+    assert config["batch_size"] == 64 and config["seed"] == 0  # defaults filled in
+
+
+@pytest.mark.parametrize("config, named", [
+    ({"optimizer": "sgd", "momentum": 0.9}, r"'sgd' does not take momentum=0.9 \(used by "
+                                            r"'momentum'\); it takes \['learning_rate'\]"),
+    ({"momentum": 0.9}, r"'adam' does not take momentum=0.9"),  # Adam is the default
+    ({"optimizer": "momentum", "beta2": 0.99, "epsilon": 1e-7},
+     r"beta2=0.99 \(used by 'adam', 'rmsprop'\), epsilon=1e-07"),
+])
+def test_an_optimizer_setting_the_optimizer_would_ignore_is_refused(digits, config, named):
+    """A value silently dropped would mislabel the run (sgd "with momentum 0.9")."""
+    with pytest.raises(ValueError, match=named):
+        build_from_config(config, digits)
