@@ -28,8 +28,27 @@ class CommandError(Exception):
     """A problem the instructor can fix; printed as one sentence."""
 
 
+def default_course(cwd: Path | None = None) -> Path:
+    """The course a command works on without --course: the current folder when it is an
+    nbgrader course (it has source/ or nbgrader_config.py), as nbgrader's own commands
+    assume; otherwise this project's assignments/ (in a checkout)."""
+    cwd = (cwd or Path.cwd()).resolve()
+    if (cwd / "source").is_dir() or (cwd / "nbgrader_config.py").is_file():
+        return cwd
+    if DEFAULT_COURSE.is_dir():
+        return DEFAULT_COURSE
+    raise CommandError(f"{cwd} is not an nbgrader course folder (it has no source/) and "
+                       f"there is no project checkout: run the command from inside the course "
+                       f"folder, or pass --course DIR")
+
+
 def _course(args) -> Path:
-    course = Path(args.course).expanduser().resolve()
+    if args.course is None:
+        return _checked(default_course())
+    return _checked(Path(args.course).expanduser().resolve())
+
+
+def _checked(course: Path) -> Path:
     if not course.is_dir():
         raise CommandError(f"the course folder {course} does not exist (pass --course DIR)")
     if not CourseFolder(course).sources.is_dir():
@@ -143,8 +162,9 @@ def parser() -> argparse.ArgumentParser:
 
     def command(name, func, help_text):
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--course", default=str(DEFAULT_COURSE),
-                       help="the nbgrader course folder (default: the project's assignments/)")
+        p.add_argument("--course", default=None,
+                       help="the nbgrader course folder (default: the current folder if it is "
+                            "one, else this project's assignments/)")
         p.set_defaults(func=func)
         return p
 

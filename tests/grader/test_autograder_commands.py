@@ -189,3 +189,30 @@ def test_a_killed_run_restarts_without_double_counting(tmp_path):
     for student, result in results_json(course, NAME).items():
         assert scores[student] == result["score"]
     assert results_json(course, NAME)["correct"]["score"] == 12
+
+
+def test_a_command_run_inside_a_course_folder_works_on_that_folder(tmp_path, monkeypatch):
+    """As with nbgrader's own commands, the current folder is the course: release writes
+    into it, and the project's own assignments/ is left untouched."""
+    course = tmp_path / "course"
+    (course / "source").mkdir(parents=True)
+    shutil.copytree(ROOT / "assignments" / "source" / NAME, course / "source" / NAME)
+    shutil.copy(ROOT / "assignments" / "nbgrader_config.py", course)
+    project = ROOT / "assignments" / "release"
+    before = _tree(project) if project.is_dir() else {}
+    monkeypatch.chdir(course)
+    assert main(["release", NAME]) == 0
+    assert (course / "release" / NAME / f"{NAME}.ipynb").is_file()
+    assert (_tree(project) if project.is_dir() else {}) == before
+
+
+def test_outside_any_course_and_without_a_checkout_the_error_says_what_to_do(
+        tmp_path, monkeypatch, capsys):
+    import autograder.cli as cli
+
+    monkeypatch.setattr(cli, "DEFAULT_COURSE", tmp_path / "site-packages" / "assignments")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export"]) == 1
+    error = capsys.readouterr().err
+    assert f"{tmp_path} is not an nbgrader course folder" in error
+    assert "run the command from inside the course folder, or pass --course DIR" in error
