@@ -1,7 +1,8 @@
 """One self-contained HTML feedback page per graded student.
 
-Written to ``DIR/feedback/<student>/NAME/NAME.html`` (nbgrader's feedback layout, so
-``nbgrader release_feedback`` can hand the pages out). A page shows the score, the visible
+Written to ``DIR/feedback/<student>/NAME/NAME.html`` (nbgrader's feedback layout), with the
+``timestamp.txt`` and ``submission_secret.txt`` that ``nbgrader release_feedback`` needs to
+hand the pages out through the exchange. A page shows the score, the visible
 tests' results, errors raised by the student's own cells, and each hidden check's name,
 points and outcome with a misconception message when it failed. It is built only from the
 result file, which never holds hidden-check code or tracebacks through it.
@@ -9,6 +10,8 @@ result file, which never holds hidden-check code or tracebacks through it.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
@@ -90,6 +93,40 @@ def render(result: Result, final: float | None = None) -> str:
     return page(f"{name}: {student}", "\n".join(parts))
 
 
+# nbgrader's exchange leaves these beside each submission (nbgrader submit, then nbgrader
+# collect), and nbgrader release_feedback reads them beside each feedback page: the time
+# shown to the student, and the secret that names the page in the exchange.
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?( [A-Za-z]{1,5})?")
+_SECRET = re.compile(r"[0-9a-f]{16,256}")
+
+
+def _exchange_text(path: Path, pattern: re.Pattern) -> str | None:
+    """The file's text if it is a small regular file (never a link) that matches
+    ``pattern``: these files come from the student's side of the exchange."""
+    try:
+        if path.is_symlink() or not path.is_file() or path.stat().st_size > 512:
+            return None
+        text = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return text if pattern.fullmatch(text) else None
+
+
+def _write_exchange_files(submission: Path, folder: Path) -> None:
+    """timestamp.txt (always: the submission's, else the notebook's modification time)
+    and submission_secret.txt (when the exchange made one) beside a feedback page."""
+    timestamp = _exchange_text(submission / "timestamp.txt", _TIMESTAMP)
+    if timestamp is None:
+        notebooks = [p for p in submission.glob("*.ipynb") if not p.is_symlink()]
+        moment = (datetime.fromtimestamp(max(p.stat().st_mtime for p in notebooks),
+                                         timezone.utc) if notebooks else datetime.now(timezone.utc))
+        timestamp = moment.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    (folder / "timestamp.txt").write_text(timestamp, encoding="ascii")
+    secret = _exchange_text(submission / "submission_secret.txt", _SECRET)
+    if secret is not None:
+        (folder / "submission_secret.txt").write_text(secret, encoding="ascii")
+
+
 def write_feedback(course: Path, name: str) -> list[Path]:
     from autograder import gradebook
     from autograder.export import final_score
@@ -102,5 +139,6 @@ def write_feedback(course: Path, name: str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         final = final_score(assignment, result, people[student]) if student in people else None
         path.write_text(safe_text(render(result, final)), encoding="utf-8")
+        _write_exchange_files(CourseFolder.of(course).submission(student, name), path.parent)
         pages.append(path)
     return pages

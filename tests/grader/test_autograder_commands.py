@@ -216,3 +216,45 @@ def test_outside_any_course_and_without_a_checkout_the_error_says_what_to_do(
     error = capsys.readouterr().err
     assert f"{tmp_path} is not an nbgrader course folder" in error
     assert "run the command from inside the course folder, or pass --course DIR" in error
+
+
+def test_nbgrader_release_feedback_hands_out_the_autograders_pages(tmp_path):
+    """The exchange's timestamp.txt and submission_secret.txt (left beside a submission by
+    nbgrader collect) reach the feedback folder, so nbgrader release_feedback can put each
+    page in the exchange under the name nbgrader fetch_feedback looks for. A student's
+    hostile exchange files (a link, junk) are not copied."""
+    from nbgrader.utils import notebook_hash
+
+    course = make_course(tmp_path)
+    secret = "ab" * 64
+    for student, (stamp, key) in {"ann": ("2026-12-01 10:00:00.123456 UTC", secret),
+                                  "bob": ("=HYPERLINK(x)", "not hex")}.items():
+        folder = course / "submitted" / student / NAME
+        folder.mkdir(parents=True)
+        nbformat.write(with_answers(student_version(course), GOOD), str(folder / f"{NAME}.ipynb"))
+        (folder / "timestamp.txt").write_text(stamp)
+        (folder / "submission_secret.txt").write_text(key)
+    link = course / "submitted" / "cat" / NAME
+    link.mkdir(parents=True)
+    nbformat.write(with_answers(student_version(course), GOOD), str(link / f"{NAME}.ipynb"))
+    (link / "timestamp.txt").symlink_to(course / "nbgrader_config.py")
+    assert main(["grade", NAME, "--course", str(course), "--quiet"]) == 0
+    assert main(["feedback", NAME, "--course", str(course)]) == 0
+    feedback = course / "feedback"
+    assert (feedback / "ann" / NAME / "timestamp.txt").read_text() == \
+        "2026-12-01 10:00:00.123456 UTC"
+    assert not (feedback / "bob" / NAME / "submission_secret.txt").exists()
+    for student in ("bob", "cat"):  # their own files were refused: the notebook's time
+        assert (feedback / student / NAME / "timestamp.txt").read_text().endswith(" UTC")
+        assert "HYPERLINK" not in (feedback / student / NAME / "timestamp.txt").read_text()
+    exchange = tmp_path / "exchange"
+    exchange.mkdir()
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "nbgrader"), "release_feedback", NAME,
+         "--student", "ann", f"--Exchange.root={exchange}"],
+        cwd=course, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    released = exchange / "hyperparameters" / "feedback" / \
+        f"{notebook_hash(secret=secret, notebook_id=NAME)}.html"
+    assert released.read_text("utf-8") == \
+        (feedback / "ann" / NAME / f"{NAME}.html").read_text("utf-8")
