@@ -140,6 +140,10 @@ def _describe(exc, filename_prefix="<cell "):
             cell = frame.f_code.co_filename[len(filename_prefix):-1]
             line = lineno
     message = str(exc)
+    if isinstance(exc, SyntaxError) and str(exc.filename or "").startswith(filename_prefix):
+        # raised by compile(), so no frame of the cell: its place is in the exception
+        cell, line = exc.filename[len(filename_prefix):-1], exc.lineno
+        message = str(exc.msg)
     if len(message) > 300:
         message = message[:300] + "..."
     return {"type": type(exc).__name__, "message": message, "cell": cell, "line": line}

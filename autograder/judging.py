@@ -13,12 +13,15 @@ import time
 
 from autograder import protocol
 from autograder.children import Session
-from autograder.result import CheckResult
+from autograder.result import CellError, CheckResult
 from autograder.run import Run
 from autograder.spec import Verdict
 
 
-def failure_message(function: str, error: dict, missing: bool) -> str:
+def failure_message(function: str, error: dict, missing: bool,
+                    cell_error: CellError | None = None) -> str:
+    """What a student reads when a probe of ``function`` failed with ``error``;
+    ``cell_error`` is what the function's own answer cell raised while it ran, if it did."""
     kind = error.get("type", "")
     if error.get("tripwire"):
         names = ", ".join(sorted(set(error["tripwire"])))
@@ -35,6 +38,10 @@ def failure_message(function: str, error: dict, missing: bool) -> str:
         return f"the grading process stopped while running {function} ({error['message']})"
     if kind == "NotImplementedError":
         return f"{function} still raises NotImplementedError: replace it with your code"
+    if kind == "NameError" and function in error.get("message", "") and cell_error:
+        where = f" at line {cell_error.line}" if cell_error.line else ""
+        return (f"your answer cell for {function} stopped{where} with {cell_error.type}: "
+                f"{cell_error.message}, so {function} was never defined: fix that first")
     if kind == "NameError" and function in error.get("message", ""):
         return f"your answer cell does not define a function called {function}"
     if kind == "BadReturn":
@@ -106,6 +113,7 @@ def judge(run: Run, state: Session, missing: list[str], made: dict) -> list[Chec
     """One CheckResult per hidden check, from the probe events in ``state``."""
     checks = []
     deadline = time.monotonic() + JUDGE_SECONDS
+    raised = {error.cell: error for error in state.cell_errors}
     for task in run.assignment.tasks:
         for check in task.checks:
             labels = [f"{task.function}:{name}" for name in check.probes]
@@ -123,7 +131,8 @@ def judge(run: Run, state: Session, missing: list[str], made: dict) -> list[Chec
                     break
             if error is not None:
                 verdict = Verdict(False, failure_message(
-                    task.function, dict(error, tripwire=hits), task.function in missing))
+                    task.function, dict(error, tripwire=hits), task.function in missing,
+                    raised.get(task.function)))
             else:
                 verdict = _bounded(check.judge, values, made[task.function], deadline)
                 if verdict is None:

@@ -258,3 +258,26 @@ def test_nbgrader_release_feedback_hands_out_the_autograders_pages(tmp_path):
         f"{notebook_hash(secret=secret, notebook_id=NAME)}.html"
     assert released.read_text("utf-8") == \
         (feedback / "ann" / NAME / f"{NAME}.html").read_text("utf-8")
+
+
+def test_a_syntax_error_is_named_with_its_line_in_the_check_and_on_the_page(tmp_path):
+    """Not "does not define a function" and not "cell None": the student reads which cell
+    stopped, at which line, and why."""
+    course = make_course(tmp_path)
+    broken = "import numpy as np\ndef effective_window(beta)\n    return 1 / (1 - beta)\n"
+    folder = course / "submitted" / "sam" / NAME
+    folder.mkdir(parents=True)
+    nbformat.write(with_answers(student_version(course), dict(GOOD, effective_window=broken)),
+                   str(folder / f"{NAME}.ipynb"))
+    assert main(["grade", NAME, "--course", str(course), "--quiet"]) == 0
+    result = results_json(course)["sam"]
+    assert result["cell_errors"] == [{"type": "SyntaxError", "message": "expected ':'",
+                                      "cell": "effective_window", "line": 2}]
+    messages = {c["message"] for c in result["checks"] if c["function"] == "effective_window"}
+    assert messages == {"your answer cell for effective_window stopped at line 2 with "
+                        "SyntaxError: expected ':', so effective_window was never defined: "
+                        "fix that first"}
+    assert result["score"] == 10  # the other answers keep their points
+    assert main(["feedback", NAME, "--course", str(course)]) == 0
+    page = (course / "feedback" / "sam" / NAME / f"{NAME}.html").read_text("utf-8")
+    assert "None" not in page and "&lt;cell" not in page
