@@ -585,6 +585,26 @@ def run_in_parallel(objective, configs, executor):
     table = run_trials(objective, configs, executor=executor, progress=False)
     return [trial.score for trial in table]
 ''',
+        # The lesson's package imports its widgets first; stand-ins let it load anyway.
+        "choose_approach": '''
+import sys
+import types
+
+for missing in ("ipywidgets", "IPython", "IPython.display"):
+    stub = types.ModuleType(missing)
+    stub.__getattr__ = lambda name: type(name, (), {"__init__": lambda self, *a, **k: None})
+    sys.modules.setdefault(missing, stub)
+
+from course.lessons.pandas_and_caviar.caviar_runs import expected_best
+
+
+def choose_approach(scores, panda_score, slots, budget, full_epochs):
+    k = budget // full_epochs
+    best = expected_best(scores, k)
+    if k < 2 or best < panda_score:
+        return "panda", best
+    return ("caviar" if slots >= k else "halving"), best
+''',
     },
 }
 
