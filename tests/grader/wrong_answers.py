@@ -599,11 +599,8 @@ from course.lessons.pandas_and_caviar.caviar_runs import expected_best
 
 
 def choose_approach(scores, panda_score, slots, budget, full_epochs):
-    k = budget // full_epochs
-    best = expected_best(scores, k)
-    if k < 2 or best < panda_score:
-        return "panda", best
-    return ("caviar" if slots >= k else "halving"), best
+    best = expected_best(scores, budget // full_epochs)
+    return ("panda" if best < panda_score else "caviar"), best
 ''',
     },
 }
