@@ -341,6 +341,23 @@ def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
 ''', "running averages", "sqrt(running_var + eps)"),
 }
 
+_BEST_OF_K = "sum(s[i - 1] * math.comb(i - 1, k - 1) for i in range(k, n + 1)) / math.comb(n, k)"
+
+
+def _choose(k="budget // full_epochs", order="sorted(scores)", best=_BEST_OF_K, one_run="k < 2",
+            versus="best", parallel="slots >= k"):
+    return f'''
+def choose_approach(scores, panda_score, slots, budget, full_epochs):
+    k = {k}
+    s = {order}
+    n = len(s)
+    best = {best}
+    if {one_run} or {versus} < panda_score:
+        return "panda", best
+    return ("caviar" if {parallel} else "halving"), best
+'''
+
+
 PANDAS = {
     "adjust_off_by_one": ("adjust_learning_rate", _panda(enough="len(costs) > patience + 1"),
                           "waits for more than patience", "len(costs) > patience"),
@@ -394,6 +411,25 @@ def run_in_parallel(objective, configs, executor):
 ''', "before any result is awaited", "waited for each result"),
     "parallel_drops_failures": ("run_in_parallel", _parallel(keep_failed="pass"),
                                 "gives None", "dropped the failed"),
+    "choose_mean": ("choose_approach", _choose(best="sum(s) / n"), "expected best of k",
+                    "average past score"),
+    "choose_k_slots": ("choose_approach", _choose(k="slots"), "expected best of k",
+                       "slots only"),
+    "choose_with_replacement": ("choose_approach", _choose(
+        best="sum(v * ((i / n) ** k - ((i - 1) / n) ** k) for i, v in enumerate(s, 1))"),
+        "expected best of k", "with replacement"),
+    "choose_sorted_high_to_low": ("choose_approach", _choose(order="sorted(scores, reverse=True)"),
+                                  "expected best of k", "expected worst"),
+    "choose_no_one_run_rule": ("choose_approach", _choose(one_run="False"),
+                               "only one full run fits", "only one full run"),
+    "choose_two_runs_panda": ("choose_approach", _choose(one_run="k <= 2"),
+                              "only one full run fits", "from 2 runs on"),
+    "choose_compares_mean": ("choose_approach", _choose(versus="sum(s) / n"),
+                             "below the panda's score", "not the mean"),
+    "choose_strict_slots": ("choose_approach", _choose(parallel="slots > k"),
+                            "halving otherwise", "slots == k"),
+    "choose_never_halving": ("choose_approach", _choose(parallel="True"),
+                             "halving otherwise", "successive halving"),
 }
 
 def _sampler(function="sample_log_uniform", draw="rng.uniform(a, b, size)",
@@ -548,6 +584,23 @@ from course.search import run_trials
 def run_in_parallel(objective, configs, executor):
     table = run_trials(objective, configs, executor=executor, progress=False)
     return [trial.score for trial in table]
+''',
+        # The lesson's package imports its widgets first; stand-ins let it load anyway.
+        "choose_approach": '''
+import sys
+import types
+
+for missing in ("ipywidgets", "IPython", "IPython.display"):
+    stub = types.ModuleType(missing)
+    stub.__getattr__ = lambda name: type(name, (), {"__init__": lambda self, *a, **k: None})
+    sys.modules.setdefault(missing, stub)
+
+from course.lessons.pandas_and_caviar.caviar_runs import expected_best
+
+
+def choose_approach(scores, panda_score, slots, budget, full_epochs):
+    best = expected_best(scores, budget // full_epochs)
+    return ("panda" if best < panda_score else "caviar"), best
 ''',
     },
 }

@@ -1,4 +1,4 @@
-"""Hidden checks for ``pandas_and_caviar`` (lesson 04). Three tasks, 14 points:
+"""Hidden checks for ``pandas_and_caviar`` (lesson 04). Four tasks, 19 points:
 
 =====================  ==========================  ======
 answer cell            visible test cell           points
@@ -6,10 +6,12 @@ answer cell            visible test cell           points
 adjust_learning_rate   test_adjust_learning_rate   4
 successive_halving     test_successive_halving     6
 run_in_parallel        test_run_in_parallel        4
+choose_approach        test_choose_approach        5
 =====================  ==========================  ======
 
 The drivers in ``drivers.py`` give the student's functions a recording ``train``, an
-objective and a counting executor. All checks compare exact values or counts, so a correct
+objective and a counting executor, and turn choose_approach's (approach, number) into two
+numbers. All checks compare exact values or counts, so a correct
 answer never fails them, with one exception stated where it is made: the check that all
 configs reach the executor before any result is awaited gives a correct answer 1 s for 6
 submissions, and fails it only if the grading machine stalls a runnable thread that long.
@@ -522,9 +524,188 @@ def _parallel_together(out, probes):
     return PASS
 
 
+# --- choose_approach --------------------------------------------------------------------
+
+_APPROACHES = ("panda", "caviar", "halving")  # the driver's codes 0, 1, 2 (-1: anything else)
+_FULL_EPOCHS = (9, 10, 20, 27, 30)
+
+
+def _choose_probes(stream):
+    """Seven scenarios, each far from every boundary of the rule for every usual slip.
+
+    Wherever a search must win, the panda's score is below every past score (or, for "wide",
+    halfway between the mean and the expected best of k drawn with replacement, which is
+    below the lesson's expected best), so the mean, either expected best and the expected
+    worst of any k all lie on the same side of it on every seed. Where the panda must win
+    ("narrow"), its score is halfway between the expected best of k and the best past score,
+    and slots < k, so taking k = slots only lowers the slip's number further. Budgets are
+    k full runs plus full_epochs - 1 epochs (but "two_runs": exactly 2), so rounding
+    budget / full_epochs up or to the nearest integer changes k on every seed.
+    """
+    rng = np.random.default_rng(stream)
+
+    def sample(narrow=False):
+        n = int(rng.integers(16, 25))
+        if narrow:  # good configs only, close together: more of them add little
+            values = rng.uniform(0.8, 0.9) + rng.uniform(-0.02, 0.02, n)
+        else:
+            values = rng.uniform(0.1, 0.97, n)
+        return [float(v) for v in np.round(values, 4)]
+
+    def below(scores):
+        return min(scores) - float(rng.uniform(0.02, 0.08))
+
+    def probe(label, scores, panda, slots, runs, spare=True):
+        full = int(rng.choice(_FULL_EPOCHS))
+        budget = runs * full + (full - 1 if spare else 0)
+        return Probe(label, "choose_approach",
+                     (scores, float(round(panda, 6)), int(slots), int(budget), full),
+                     driver="choose")
+
+    def runs():
+        return int(rng.integers(3, 7))
+
+    probes = []
+    scores = sample()
+    probes.append(probe("one_run", scores, below(scores), rng.integers(4, 13), 1))
+    scores = sample()
+    probes.append(probe("two_runs", scores, below(scores), rng.integers(2, 13), 2, spare=False))
+    scores, k = sample(), runs()
+    panda = (np.mean(scores) + _with_replacement(scores, k)) / 2
+    probes.append(probe("wide", scores, panda, k + rng.integers(0, 7), k))
+    scores, k = sample(narrow=True), runs()
+    panda = (reference.expected_best(scores, k) + max(scores)) / 2
+    probes.append(probe("narrow", scores, panda, rng.integers(2, k), k))
+    for label in ("many_slots", "exact_slots", "few_slots"):
+        scores, k = sample(), runs()
+        slots = {"many_slots": k + rng.integers(1, 9), "exact_slots": k,
+                 "few_slots": rng.integers(2, k)}[label]
+        probes.append(probe(label, scores, below(scores), slots, k))
+    return probes
+
+
+def _with_replacement(scores, k):
+    """The expected best of k draws with replacement (the same config may come twice)."""
+    s, n = sorted(scores), len(scores)
+    return sum(v * ((i / n) ** k - ((i - 1) / n) ** k) for i, v in enumerate(s, 1))
+
+
+def _k(probe):
+    _, _, _, budget, full_epochs = probe.args
+    return budget // full_epochs
+
+
+def _choose_slips(probe):
+    """(number a usual slip returns on this probe, what that slip is), most telling first."""
+    scores, _, slots, _, _ = probe.args
+    k = _k(probe)
+    return (
+        (float(np.mean(scores)), "you returned the average past score: a search keeps the "
+                                 "best of its k models, so the number is the expected best "
+                                 "of k"),
+        (reference.expected_best(scores, slots), "k is the number of full runs the budget "
+                                                 "pays for, budget // full_epochs; slots only "
+                                                 "says how many of them train at once"),
+        (_with_replacement(scores, k), "you drew the k models with replacement (the same "
+                                       "config twice): the lesson's expected best picks k "
+                                       "different models from the n past ones"),
+        (-reference.expected_best([-v for v in scores], k),
+         "your number is the expected worst of k: higher scores are better, so the best of "
+         "k is the highest of them (sort the scores from low to high)"),
+        (max(scores), "you returned the best past score: k models picked at random reach it "
+                      "only sometimes, so on average their best is lower"),
+    )
+
+
+_CHOOSE_LABELS = ("one_run", "two_runs", "wide", "narrow", "many_slots", "exact_slots",
+                  "few_slots")
+
+
+def _choose_value(out, probes):
+    # Exact arithmetic on the inputs (rtol 1e-9): false-failure rate 0.
+    for label in _CHOOSE_LABELS:
+        got = float(np.ravel(out[label]["expected_best"])[0])
+        want = reference.expected_best(probes[label].args[0], _k(probes[label]))
+        if math.isclose(got, want, rel_tol=RTOL):
+            continue
+        # (With k = 1 several slips give the mean, which is right there: they cannot match.)
+        for number, message in _choose_slips(probes[label]):
+            if math.isclose(got, number, rel_tol=RTOL):
+                return Verdict(False, message)
+        return Verdict(False, "your number is not the expected best of k = budget // "
+                              "full_epochs models picked at random from the past scores "
+                              "(lesson 04, section 4)")
+    return PASS
+
+
+def _approach(out, label):
+    code = float(np.ravel(out[label]["approach"])[0])
+    return _APPROACHES[int(code)] if code in (0.0, 1.0, 2.0) else None
+
+
+def _choose_judge(want, messages):
+    """A judge: probe label -> the approach it needs ("search": caviar or halving)."""
+
+    def judge(out, probes):
+        # Exact comparisons, each probe far from its boundaries: false-failure rate 0.
+        for label, needed in want.items():
+            got = _approach(out, label)
+            if got is None:
+                return Verdict(False, "return the approach as one of the strings 'panda', "
+                                      "'caviar' or 'halving'")
+            if got == needed or (needed == "search" and got != "panda"):
+                continue
+            return Verdict(False, messages(label, got, out[label], probes[label]))
+        return PASS
+
+    return judge
+
+
+def _one_run_message(label, got, out, probe):
+    if label == "one_run":
+        return ("only one full run fits in the budget (budget // full_epochs is 1): a search "
+                "would train a single random config, so babysit it (panda), whatever the "
+                "scores")
+    return ("two full runs fit in this budget (budget // full_epochs is 2) and their best "
+            "is expected above the panda's score: the search is possible from 2 runs on")
+
+
+def _versus_message(label, got, out, probe):
+    if label == "wide":
+        scores, panda_score = probe.args[:2]
+        number = float(np.ravel(out["expected_best"])[0])
+        if math.isclose(number, float(np.mean(scores)), rel_tol=RTOL):
+            return ("the average past config is below the panda's score here, but the best of "
+                    "k is expected above it: compare the expected best of k, not the mean, "
+                    "with the panda's score")
+        if number >= panda_score:
+            return ("your expected best is above the panda's score, yet you chose panda: "
+                    "compare the expected best of k, not the mean or a single config, with "
+                    "the panda's score")
+        return ("the best of k is expected above the panda's score here, and your number is "
+                "below it: see the check on the expected best of k")
+    return ("the expected best of k is below the panda's score here (the past scores are "
+            "close together, so more models add little): babysit (panda)")
+
+
+def _slots_message(label, got, out, probe):
+    if got == "panda":
+        return ("the panda's score is below every past score here, so the best of k is "
+                "expected above it: choose a search")
+    if label == "exact_slots":
+        return ("slots == k here: all k full runs train at the same time, so choose caviar "
+                "(slots >= k)")
+    if label == "many_slots":
+        return ("with slots >= k all k full runs train at the same time: choose caviar")
+    return ("fewer slots than k full runs: they cannot all train at once, so the rule picks "
+            "successive halving (halving), not caviar; k is budget // full_epochs, not slots")
+
+
+
 ASSIGNMENT = Assignment(
     name="pandas_and_caviar",
     setup_cells=("setup",),
+    version="2",
     tasks=(
         Task(
             function="adjust_learning_rate",
@@ -567,6 +748,26 @@ ASSIGNMENT = Assignment(
                       ("together",), _parallel_together),
             ),
             tripwires=("course.search.run_trials",),
+        ),
+        Task(
+            function="choose_approach",
+            test_cell="test_choose_approach",
+            probes=_choose_probes,
+            checks=(
+                Check("the number is the expected best of k = budget // full_epochs runs", 2,
+                      _CHOOSE_LABELS, _choose_value),
+                Check("panda when only one full run fits", 1, ("one_run", "two_runs"),
+                      _choose_judge({"one_run": "panda", "two_runs": "search"},
+                                    _one_run_message)),
+                Check("panda when the best of k is expected below the panda's score", 1,
+                      ("wide", "narrow"),
+                      _choose_judge({"wide": "search", "narrow": "panda"}, _versus_message)),
+                Check("caviar when all k runs fit in the slots, halving otherwise", 1,
+                      ("many_slots", "exact_slots", "few_slots"),
+                      _choose_judge({"many_slots": "caviar", "exact_slots": "caviar",
+                                     "few_slots": "halving"}, _slots_message)),
+            ),
+            tripwires=("course.lessons.pandas_and_caviar.caviar_runs.expected_best",),
         ),
     ),
 )

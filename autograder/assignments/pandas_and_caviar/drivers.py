@@ -122,3 +122,21 @@ def parallel(function, student, values, delays, failing, wait_for_all):
         "submitted": float(executor.submitted),
         "saw_all_submitted": saw_all[0],
     }
+
+
+def choose(function, student, scores, panda_score, slots, budget, full_epochs):
+    """choose_approach on one scenario: the approach as a code (0 panda, 1 caviar, 2 halving,
+    -1 anything else) and the number returned beside it (nan if it is not a number)."""
+    result = function(list(scores), panda_score, slots, budget, full_epochs)
+    try:
+        approach, number = result
+    except (TypeError, ValueError):
+        raise TypeError("choose_approach should return a pair: (approach, expected_best)") \
+            from None
+    codes = {"panda": 0.0, "caviar": 1.0, "halving": 2.0}
+    code = codes.get(approach, -1.0) if isinstance(approach, str) else -1.0
+    try:
+        number = float(number)
+    except (TypeError, ValueError):
+        number = float("nan")
+    return {"approach": code, "expected_best": number}

@@ -19,3 +19,19 @@ def successive_halving_rungs(losses_at, n_configs, min_budget, eta):
         order = sorted(range(len(survivors)), key=lambda k: (losses[k], survivors[k]))
         survivors = sorted(survivors[k] for k in order[:max(1, len(survivors) // eta)])
         budget *= eta
+
+
+def expected_best(scores, k):
+    """The lesson's expected best of k models picked at random (no repeats) from scores."""
+    s = sorted(scores)
+    n = len(s)
+    return sum(s[i - 1] * math.comb(i - 1, k - 1) for i in range(k, n + 1)) / math.comb(n, k)
+
+
+def choose_approach(scores, panda_score, slots, budget, full_epochs):
+    """(approach, expected best of k = budget // full_epochs full runs)."""
+    k = budget // full_epochs
+    best = expected_best(scores, k)
+    if k < 2 or best < panda_score:
+        return "panda", best
+    return ("caviar" if slots >= k else "halving"), best
