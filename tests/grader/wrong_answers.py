@@ -86,6 +86,26 @@ def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
 '''
 
 
+def _next(log='scale == "log"', order="sorted(zip(scores, values), reverse=True)", count="keep",
+          pad="margin * width", at_low="new_low = bottom - width",
+          at_high="new_high = top + width"):
+    return f'''
+def next_range(values, scores, low, high, scale, keep, margin):
+    log = {log}
+    own = (lambda x: math.log10(x)) if log else (lambda x: x)
+    ranked = {order}
+    kept = [own(value) for _, value in ranked[:{count}]]
+    best, bottom, top = own(ranked[0][1]), own(low), own(high)
+    width = top - bottom
+    new_low, new_high = min(kept) - {pad}, max(kept) + {pad}
+    if best - bottom < margin * width:
+        {at_low}
+    if top - best < margin * width:
+        {at_high}
+    return (10.0 ** new_low, 10.0 ** new_high) if log else (new_low, new_high)
+'''
+
+
 def _forward(var="z.var(axis=0)", scale="np.sqrt(var + eps)", mu="z.mean(axis=0)",
              out="gamma * z_hat + beta"):
     return f'''
@@ -297,6 +317,24 @@ def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
             best_all = trials[0]
     return best_all[0], best_all[1], regions
 ''', "each evaluated once", "again"),
+    "next_no_margin": ("next_range", _next(pad="0", at_low="pass", at_high="pass"),
+                       "best inside, linear axis", "just the span of the kept values"),
+    "next_margin_in_value": ("next_range", _next(log="False"),
+                             "best inside, log axis", "in decades"),
+    "next_never_widens": ("next_range", _next(at_low="pass", at_high="pass"),
+                          "low border", "only pads the kept values"),
+    "next_wrong_side": ("next_range", _next(at_low="new_high = top + width",
+                                            at_high="new_low = bottom - width"),
+                        "high border", "you widened past low"),
+    "next_single_best": ("next_range", _next(count="1"),
+                         "best inside, linear axis", "single best value"),
+    "next_lowest_scores": ("next_range", _next(order="sorted(zip(scores, values))"),
+                           "best inside, log axis", "lowest scores"),
+    "next_margin_of_kept": ("next_range", _next(pad="margin * (max(kept) - min(kept))"),
+                            "best inside, linear axis", "width of the kept values"),
+    "next_stops_at_border": ("next_range", _next(at_low="new_low = bottom",
+                                                 at_high="new_high = top"),
+                             "high border", "stops at high"),
 }
 
 BATCH_NORM = {
@@ -539,6 +577,26 @@ def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
                             progress=False)
     best = result.best()
     return best.config, best.score, result.regions
+''',
+        "next_range": '''
+from course.search import LogUniform, Uniform
+
+def next_range(values, scores, low, high, scale, keep, margin):
+    kind = LogUniform if scale == "log" else Uniform
+    own = (lambda x: math.log10(x)) if scale == "log" else (lambda x: x)
+    back = (lambda t: 10.0 ** t) if scale == "log" else (lambda t: t)
+    ranked = sorted(zip(scores, values), reverse=True)
+    bottom, top = own(low), own(high)
+    width = top - bottom
+    roomy = kind(back(bottom - width), back(top + width))
+    padded = kind(low, high).narrow([v for _, v in ranked[:keep]], margin, within=roomy)
+    new_low, new_high = padded.low, padded.high
+    best = own(ranked[0][1])
+    if best - bottom < margin * width:
+        new_low = back(bottom - width)
+    if top - best < margin * width:
+        new_high = back(top + width)
+    return new_low, new_high
 ''',
     },
     "batch_norm": {

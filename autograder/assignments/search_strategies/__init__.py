@@ -1,4 +1,4 @@
-"""Hidden checks for ``search_strategies`` (lesson 02). Four tasks, 16 points:
+"""Hidden checks for ``search_strategies`` (lesson 02). Five tasks, 20 points:
 
 =================  =====================  ======
 answer cell        visible test cell      points
@@ -7,12 +7,14 @@ grid_configs       test_grid_configs      4
 random_configs     test_random_configs    4
 distinct_values    test_distinct_values   2
 coarse_to_fine     test_coarse_to_fine    6
+next_range         test_next_range        4
 =================  =====================  ======
 
 Spaces map a name to ``(low, high, scale)``; the drivers in ``drivers.py`` call the
 student's functions in the child and return configs as arrays of values in the space's
 order. Value checks compare up to float rounding (false-failure rate 0). Statistical checks
 state their false-failure rate beside their thresholds; each check's total is at most 1e-6.
+``next_range``'s probes and judges are in ``next_range.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import numpy as np
 from autograder import stats
 from autograder.assignments._shared import RTOL, close, distinct_seeds, is_number
 from autograder.assignments.search_strategies import reference
+from autograder.assignments.search_strategies.next_range import range_judge, range_probes
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
 
 ALPHA = 1e-6  # false-failure budget of each statistical check
@@ -593,5 +596,24 @@ ASSIGNMENT = Assignment(
             ),
             tripwires=("course.search.coarse_to_fine.coarse_to_fine",),
         ),
+        Task(
+            function="next_range",
+            test_cell="test_next_range",
+            probes=range_probes,
+            checks=(
+                Check("best inside, linear axis: the keep best values' span, padded by "
+                      "margin x width", 1, ("inside_linear",), range_judge(("inside_linear",))),
+                Check("best inside, log axis: padded in decades, not in the value", 1,
+                      ("inside_log",), range_judge(("inside_log",))),
+                Check("best on the low border: the range widens past low", 1,
+                      ("low_linear", "low_log"), range_judge(("low_linear", "low_log"))),
+                Check("best on the high border: the range widens past high", 1,
+                      ("high_linear", "high_log"), range_judge(("high_linear", "high_log"))),
+            ),
+            # Dimension.narrow pads a span the same way (it never widens past its bounds).
+            tripwires=("course.search.Uniform.narrow", "course.search.LogUniform.narrow",
+                       "course.search.IntUniform.narrow"),
+        ),
     ),
+    version="2",
 )

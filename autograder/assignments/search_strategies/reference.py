@@ -41,3 +41,25 @@ def narrowed_region(space, calls, losses, keep):
     best = np.argsort(np.asarray(losses, dtype=float), kind="stable")[:keep]
     chosen = np.asarray(calls, dtype=float)[best]
     return np.stack([chosen.min(axis=0), chosen.max(axis=0)], axis=1)
+
+
+def next_range(values, scores, low, high, scale, keep, margin):
+    """The next round's (low, high) for one hyperparameter; higher scores are better.
+
+    On the axis's own scale (log10 for "log"), with W the current range's width: the span of
+    the `keep` best values padded by margin * W on each side; a side whose border the best
+    value lies within margin * W of moves past that border by W instead.
+    """
+    own = np.log10 if scale == "log" else np.asarray
+    t = own(np.asarray(values, dtype=float))
+    order = np.argsort(-np.asarray(scores, dtype=float), kind="stable")
+    kept, best = t[order[:keep]], t[order[0]]
+    bottom, top = float(own(float(low))), float(own(float(high)))
+    width = top - bottom
+    new = [kept.min() - margin * width, kept.max() + margin * width]
+    if best - bottom < margin * width:
+        new[0] = bottom - width
+    if top - best < margin * width:
+        new[1] = top + width
+    new = np.asarray(new, dtype=float)
+    return 10.0**new if scale == "log" else new
