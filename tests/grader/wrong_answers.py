@@ -44,6 +44,22 @@ def best_learning_rate(learning_rates, dev_costs):
 '''
 
 
+def _optimism(dev_cols="dev", test_cols="test", ks="range(1, len(correct) + 1)",
+              pick="int(np.argmax(dev_acc[:k]))", gap="test_acc[:k].max() - test_acc[chosen]",
+              mean="mean"):
+    return f'''
+def selection_optimism(correct, dev, test):
+    correct = np.asarray(correct, dtype=float)
+    dev_acc = correct[:, {dev_cols}].{mean}(axis=1)
+    test_acc = correct[:, {test_cols}].{mean}(axis=1)
+    gaps = []
+    for k in {ks}:
+        chosen = {pick}
+        gaps.append({gap})
+    return np.array(gaps)
+'''
+
+
 def _grid(log_axis="np.geomspace(low, high, k)", linear_axis="np.linspace(low, high, k)",
           combine="itertools.product(*axes)"):
     return f'''
@@ -233,6 +249,38 @@ def best_learning_rate(learning_rates, dev_costs):
                      "lowest dev cost", "highest dev cost"),
     "rate_returns_none": ("best_learning_rate", _choose(nothing="return None"),
                           "raises ValueError", "raise ValueError"),
+    "optimism_best_test_only": ("selection_optimism", _optimism(gap="test_acc[:k].max()"),
+                                "random accuracy", "best test accuracy itself"),
+    "optimism_dev_accuracy_reported": ("selection_optimism",
+                                       _optimism(gap="test_acc[:k].max() - dev_acc[chosen]"),
+                                       "random accuracy", "dev-chosen model's dev accuracy"),
+    "optimism_all_examples": ("selection_optimism", _optimism(test_cols=":"),
+                              "random accuracy", "on all the examples"),
+    "optimism_rest_as_test": ("selection_optimism", _optimism(
+        test_cols="np.setdiff1d(np.arange(correct.shape[1]), dev)"),
+        "random accuracy", "not in dev as the test set"),
+    "optimism_misses_last_k": ("selection_optimism", _optimism(ks="range(1, len(correct))"),
+                               "random accuracy", "for every k from 1"),
+    "optimism_k_plus_one_models": ("selection_optimism", _optimism(
+        pick="int(np.argmax(dev_acc[:k + 1]))", gap="test_acc[:k + 1].max() - test_acc[chosen]"),
+        "random accuracy", "uses k + 1 models"),
+    "optimism_dev_choice_over_all": ("selection_optimism",
+                                     _optimism(pick="int(np.argmax(dev_acc))"),
+                                     "random accuracy", "dev choice looked at all K models"),
+    "optimism_last_of_ties": ("selection_optimism",
+                              _optimism(pick="max(range(k), key=lambda i: (dev_acc[i], i))"),
+                              "tie on dev accuracy", "tried first"),
+    "optimism_sign_flipped": ("selection_optimism",
+                              _optimism(gap="test_acc[chosen] - test_acc[:k].max()"),
+                              "random accuracy", "other way round"),
+    "optimism_dev_test_swapped": ("selection_optimism", _optimism(
+        pick="int(np.argmax(test_acc[:k]))", gap="dev_acc[:k].max() - dev_acc[chosen]"),
+        "random accuracy", "swapped dev and test"),
+    "optimism_counts": ("selection_optimism", _optimism(mean="sum"),
+                        "random accuracy", "numbers of examples"),
+    "optimism_dev_overstates_test": ("selection_optimism",
+                                     _optimism(gap="dev_acc[chosen] - test_acc[chosen]"),
+                                     "random accuracy", "dev accuracy is above its test"),
 }
 
 LOG_RANGE = "np.log10(low), np.log10(high)"

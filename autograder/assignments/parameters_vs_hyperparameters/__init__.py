@@ -1,4 +1,4 @@
-"""Hidden checks for ``parameters_vs_hyperparameters`` (lesson 01). Three tasks, 10 points:
+"""Hidden checks for ``parameters_vs_hyperparameters`` (lesson 01). Four tasks, 13 points:
 
 =======================  ===========================  ======
 answer cell              visible test cell            points
@@ -6,11 +6,12 @@ answer cell              visible test cell            points
 count_parameters         test_count_parameters        3
 split_train_dev_test     test_split_train_dev_test    4
 best_learning_rate       test_best_learning_rate      3
+selection_optimism       test_selection_optimism      3
 =======================  ===========================  ======
 
-Every check here compares exact values (integer counts, row numbers, the chosen rate), or
-tests events whose chance under a correct answer is stated beside it; none can fail a
-correct answer with probability above 1e-12.
+Every check here compares exact values (integer counts, row numbers, the chosen rate, gaps
+between accuracies), or tests events whose chance under a correct answer is stated beside
+it; none can fail a correct answer with probability above 1e-12.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import math
 
 import numpy as np
 
-from autograder.assignments._shared import distinct_seeds, number_judge
+from autograder.assignments._shared import close, distinct_seeds, number_judge, reference_judge
 from autograder.assignments.parameters_vs_hyperparameters import reference
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
 
@@ -263,6 +264,184 @@ def _rate_refuses(out, probes):
     return PASS
 
 
+# --- selection_optimism ----------------------------------------------------------------
+#
+# correct[i, j] is 1 when model i got example j right; dev and test are column numbers. For
+# k = 1..K, among the first k models: the best test accuracy minus the test accuracy of the
+# model with the best dev accuracy (the first row wins a tie). The right answer and every
+# typical slip's answer are fractions with denominators of at most len(dev) * len(test)
+# (60 * 90 = 5400 in the probes), so two different answers differ by at least 1 / 5400**2
+# > 3e-8: comparing with atol 1e-9, far above the float rounding of a mean (~1e-16), never
+# fails a correct answer and never takes a slip for one.
+
+_ATOL = 1e-9
+
+
+def _chosen(scores, k, first=True):
+    """Row of the highest score among the first k, the first (or last) of tied rows."""
+    head = np.asarray(scores[:k])
+    return int(np.argmax(head)) if first else k - 1 - int(np.argmax(head[::-1]))
+
+
+def _gaps(choose_on, report, best_of, first=True):
+    """For k = 1..K: the best of ``best_of`` among the first k minus ``report`` at the row
+    that ``choose_on`` picks among them."""
+    return np.array([np.max(best_of[:k]) - report[_chosen(choose_on, k, first)]
+                     for k in range(1, len(choose_on) + 1)])
+
+
+def _accuracies(correct, dev, test):
+    correct = np.asarray(correct, dtype=float)
+    dev, test = np.asarray(dev, dtype=int), np.asarray(test, dtype=int)
+    return correct, correct[:, dev].mean(axis=1), correct[:, test].mean(axis=1)
+
+
+def _optimism_wrong_answers(correct, dev, test):
+    correct, dev_acc, test_acc = _accuracies(correct, dev, test)
+    n_models, m = correct.shape
+    right = reference.selection_optimism(correct, dev, test)
+    everywhere = correct.mean(axis=1)
+    not_dev = correct[:, np.setdiff1d(np.arange(m), np.asarray(dev, dtype=int))].mean(axis=1)
+    best_test = np.maximum.accumulate(test_acc)
+    dev_choice = [_chosen(dev_acc, k) for k in range(1, n_models + 1)]
+    return (
+        (best_test, "you returned the best test accuracy itself: subtract the test accuracy "
+                    "of the model chosen on the dev examples"),
+        (best_test - np.maximum.accumulate(dev_acc),
+         "you subtracted the dev-chosen model's dev accuracy: what a dev choice reports is "
+         "that model's accuracy on the test examples"),
+        (-right, "you subtracted the other way round: choosing on the test set is the "
+                 "flattering one, so no value is below 0"),
+        (_gaps(test_acc, dev_acc, dev_acc), "you swapped dev and test: choose on the dev "
+                                            "columns, and report accuracies on the test "
+                                            "columns"),
+        (_gaps(dev_acc, everywhere, everywhere),
+         "you measured test accuracy on all the examples: use only the columns listed in test"),
+        (_gaps(dev_acc, not_dev, not_dev),
+         "you used every example that is not in dev as the test set: use only the columns "
+         "listed in test (some examples are in neither)"),
+        (_gaps(everywhere, test_acc, test_acc),
+         "you chose on all the examples: the dev choice looks only at the columns listed "
+         "in dev"),
+        (np.append(right[1:], right[-1]), "your value for k uses k + 1 models: the first "
+                                          "value (k = 1) looks at row 0 alone"),
+        (best_test - test_acc[dev_choice[-1]],
+         "your dev choice looked at all K models at every k: with k models tried, only rows "
+         "0 to k-1 compete"),
+        (np.max(test_acc) - test_acc[dev_choice],
+         "your test choice looked at all K models at every k: with k models tried, only "
+         "rows 0 to k-1 compete"),
+        (np.full(n_models, right[-1]), "your values do not change with k: with k models "
+                                       "tried, only rows 0 to k-1 compete"),
+        (np.maximum.accumulate(right), "your values never go down: compute each k on its "
+                                       "own (a new model can win on dev and lower the gap)"),
+        (right * len(test), "you returned numbers of examples: divide by the number of test "
+                            "examples to get accuracies"),
+        (right * len(test) / m, "you divided by all the examples (m): an accuracy on the test "
+                                "examples divides by len(test)"),
+        (right * len(test) / len(dev), "you divided test counts by len(dev): an accuracy on "
+                                       "the test examples divides by len(test)"),
+        (dev_acc[dev_choice] - test_acc[dev_choice],
+         "you measured how far the dev-chosen model's dev accuracy is above its test "
+         "accuracy: compare it with the model chosen on the test examples instead"),
+    )
+
+
+def _last_of_ties(correct, dev, test):
+    _, dev_acc, test_acc = _accuracies(correct, dev, test)
+    return _gaps(dev_acc, test_acc, test_acc, first=False)
+
+
+_TIE_MESSAGE = ("when models tie on dev accuracy, the one tried first (the lowest row "
+                "number) is chosen; yours chose a later one")
+
+
+def _differs(got, want) -> bool:
+    return not close(got, want, rtol=0, atol=_ATOL)
+
+
+def _optimism_slips(correct, dev, test, ties):
+    """The typical slips for a probe: with ``ties``, "the last of tied rows" too."""
+    slips = _optimism_wrong_answers(correct, dev, test)
+    if ties:
+        slips = ((_last_of_ties(correct, dev, test), _TIE_MESSAGE),) + slips
+    return slips
+
+
+def _optimism_matrix(rng, shape, ties):
+    """Draw (correct, dev, test) until every typical slip gives an answer of its own.
+
+    shape = (models, examples, dev size, test size, lowest accuracy, spread). Models' true
+    accuracies lie within ``spread`` of each other, and each example is right or wrong at
+    random. Some examples are in neither dev nor test, and dev and test differ in size, so
+    every slip can differ from the right answer and from every other slip; one draw in 2
+    to 20 is kept (measured on the probes' shapes). With ``ties`` a tie on dev accuracy
+    decides some k (so "the last of tied rows" is a slip that must differ too); without,
+    no tie ever decides (so that slip gives the right answer). Each slip therefore fails
+    or passes a check, with its own message, whatever the seed.
+    """
+    n_models, m, n_dev, n_test, low, spread = shape
+    for _ in range(100_000):
+        accuracy = rng.uniform(low, low + spread, n_models)
+        correct = (rng.random((n_models, m)) < accuracy[:, None]).astype(int)
+        columns = rng.permutation(m)
+        dev, test = columns[:n_dev], columns[n_dev:n_dev + n_test]
+        right = reference.selection_optimism(correct, dev, test)
+        if not ties and _differs(_last_of_ties(correct, dev, test), right):
+            continue
+        answers = [right] + [wrong for wrong, _ in _optimism_slips(correct, dev, test, ties)]
+        if all(_differs(a, b) for i, a in enumerate(answers) for b in answers[i + 1:]):
+            return correct.tolist(), [int(j) for j in dev], [int(j) for j in test]
+    raise RuntimeError(f"no matrix of shape {shape} separates every slip")
+
+
+def _optimism_probes(stream):
+    rng = np.random.default_rng(stream)
+
+    def size(low, high):
+        return int(rng.integers(low, high + 1))
+
+    shapes = {  # label: (models, examples, dev, test, lowest accuracy, spread), ties?
+        "plain_a": ((size(6, 9), size(60, 80), size(20, 28), size(12, 18), 0.6, 0.2), False),
+        "plain_b": ((size(8, 12), size(80, 100), size(12, 18), size(25, 35), 0.7, 0.2), False),
+        "tie_a": ((size(5, 7), size(30, 40), size(6, 8), size(12, 16), 0.6, 0.2), True),
+        "tie_b": ((size(6, 9), size(35, 45), size(7, 9), size(14, 20), 0.7, 0.2), True),
+        "many": ((40, size(160, 200), size(50, 60), size(70, 90), 0.75, 0.05), True),
+    }
+    return [Probe(label, "selection_optimism", _optimism_matrix(rng, shape, ties),
+                  driver="optimism")
+            for label, (shape, ties) in shapes.items()]
+
+
+def _optimism_malformed(got, correct, dev, test):
+    n_models = len(correct)
+    if got.shape == (n_models,):
+        return None
+    if got.size == n_models - 1:
+        return (f"you returned {got.size} values for {n_models} models: give one for every k "
+                f"from 1 (one model tried) to {n_models} (all tried)")
+    if got.size == n_models + 1:
+        return (f"you returned {got.size} values for {n_models} models: k starts at 1, since "
+                f"with no model tried there is nothing to choose")
+    return (f"return one value for every k = 1..{n_models}, an array of shape "
+            f"({n_models},); got shape {got.shape}")
+
+
+def _optimism_fallback(correct, dev, test):
+    return ("with k models tried, subtract the test accuracy of the model with the best dev "
+            "accuracy from the best test accuracy, both among rows 0 to k-1 (with one model "
+            "tried, both choose it and the value is 0)")
+
+
+def _optimism_judge(labels, ties):
+    # Exact up to 1e-9 (see above): a correct answer never fails (false-failure rate 0).
+    return reference_judge(labels, reference.selection_optimism,
+                           lambda *args: _optimism_slips(*args, ties), _optimism_fallback,
+                           malformed=_optimism_malformed,
+                           matches=lambda got, want: close(got, want, rtol=0, atol=_ATOL),
+                           rtol=0, atol=_ATOL)
+
+
 ASSIGNMENT = Assignment(
     name="parameters_vs_hyperparameters",
     setup_cells=("setup",),
@@ -313,6 +492,19 @@ ASSIGNMENT = Assignment(
                                   "one with the lowest finite dev cost")),
                 Check("raises ValueError when every run diverged", 1,
                       ("all_nan", "nan_and_inf"), _rate_refuses),
+            ),
+        ),
+        Task(
+            function="selection_optimism",
+            test_cell="test_selection_optimism",
+            probes=_optimism_probes,
+            checks=(
+                Check("the gap for every k, on models of random accuracy", 1,
+                      ("plain_a", "plain_b"), _optimism_judge(("plain_a", "plain_b"), False)),
+                Check("a tie on dev accuracy goes to the model tried first", 1,
+                      ("tie_a", "tie_b"), _optimism_judge(("tie_a", "tie_b"), True)),
+                Check("forty models of nearly equal accuracy, as in the lesson", 1, ("many",),
+                      _optimism_judge(("many",), True)),
             ),
         ),
     ),

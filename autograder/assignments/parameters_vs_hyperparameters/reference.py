@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 
 def count_parameters(layer_dims):
     dims = [int(n) for n in layer_dims]
@@ -19,3 +21,17 @@ def best_learning_rate(learning_rates, dev_costs):
     if not finite:
         raise ValueError("every run diverged")
     return learning_rates[min(finite)[1]]
+
+
+def selection_optimism(correct, dev, test):
+    """For k = 1..K: best test accuracy among the first k models minus the test accuracy of
+    the one among them with the best dev accuracy (the first row wins a tie)."""
+    correct = np.asarray(correct, dtype=np.int64)
+    dev_hits = correct[:, np.asarray(dev, dtype=np.int64)].sum(axis=1)
+    test_hits = correct[:, np.asarray(test, dtype=np.int64)].sum(axis=1)
+    gaps = []
+    for k in range(1, len(correct) + 1):
+        chosen = int(np.argmax(dev_hits[:k]))  # argmax returns the first of tied maxima
+        gaps.append(int(test_hits[:k].max() - test_hits[chosen]))
+    # Integer hit counts until here, so the only rounding is this one division.
+    return np.asarray(gaps, dtype=float) / len(test)
