@@ -37,6 +37,8 @@ ZEROS = {
                             "    return np.zeros_like(running_mean), np.zeros_like(running_var)\n",
     "batchnorm_inference": "def batchnorm_inference(z, gamma, beta, running_mean, running_var, "
                            "eps=1e-5):\n    return np.zeros_like(z)\n",
+    "choose_running_momentum": "def choose_running_momentum(num_steps, max_start_weight):\n"
+                               "    return 0.0\n",
 }
 
 

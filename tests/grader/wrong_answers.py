@@ -144,6 +144,16 @@ def batchnorm_backward(dout, cache):
 '''
 
 
+def _momentum(body="return max_start_weight ** (1 / num_steps)"):
+    return f'''
+def choose_running_momentum(num_steps, max_start_weight):
+    {body}
+'''
+
+
+_RULE_OF_THUMB = "window = num_steps / np.log(1 / max_start_weight)\n    return "
+
+
 def _panda(blowup="not math.isfinite(costs[-1])", enough="len(costs) > patience",
            stalled="min(costs[-patience:]) >= min(costs[:-patience])", op="*"):
     return f'''
@@ -425,6 +435,19 @@ def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
 def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
     return gamma * (z - running_mean) / (running_var + eps) + beta
 ''', "running averages", "sqrt(running_var + eps)"),
+    "momentum_window_is_run": ("choose_running_momentum", _momentum("return 1 - 1 / num_steps"),
+                               "fits the length", "as long as the whole run"),
+    "momentum_weights_swapped": ("choose_running_momentum", _momentum(
+        "return 1 - max_start_weight ** (1 / num_steps)"), "fits the length",
+        "not 1 - momentum"),
+    "momentum_rule_of_thumb": ("choose_running_momentum", _momentum(
+        _RULE_OF_THUMB + "1 - 1 / window"), "largest momentum", "rule of thumb"),
+    "momentum_one_over_window": ("choose_running_momentum", _momentum(
+        _RULE_OF_THUMB + "1 / window"), "fits the length", "not 1 / momentum"),
+    "momentum_off_by_one": ("choose_running_momentum", _momentum(
+        "return max_start_weight ** (1 / (num_steps + 1))"), "largest momentum", "off by one"),
+    "momentum_mixed_logs": ("choose_running_momentum", _momentum(
+        "return np.exp(np.log10(max_start_weight) / num_steps)"), "fits the length", "log10"),
 }
 
 _BEST_OF_K = "sum(s[i - 1] * math.comb(i - 1, k - 1) for i in range(k, n + 1)) / math.comb(n, k)"

@@ -1,18 +1,20 @@
-"""Hidden checks for ``batch_norm`` (lesson 05). Four tasks, 15 points:
+"""Hidden checks for ``batch_norm`` (lesson 05). Five tasks, 18 points:
 
-=====================  ==========================  ======
-answer cell            visible test cell           points
-=====================  ==========================  ======
-batchnorm_forward      test_batchnorm_forward      4
-batchnorm_backward     test_batchnorm_backward     6
-update_running_stats   test_update_running_stats   2
-batchnorm_inference    test_batchnorm_inference    3
-=====================  ==========================  ======
+=======================  ============================  ======
+answer cell              visible test cell             points
+=======================  ============================  ======
+batchnorm_forward        test_batchnorm_forward        4
+batchnorm_backward       test_batchnorm_backward       6
+update_running_stats     test_update_running_stats     2
+batchnorm_inference      test_batchnorm_inference      3
+choose_running_momentum  test_choose_running_momentum  3
+=======================  ============================  ======
 
 All checks are deterministic. Values are compared with a relative tolerance of 1e-7
 (float64 rounding is ~1e-15); gradients against centred-difference numeric gradients of the
 reference forward pass with a relative error below 1e-6 (the numeric error is ~1e-9 for
-these well-scaled inputs). A correct answer fails none of them (false-failure rate 0).
+these well-scaled inputs); a chosen momentum by its gap 1 - momentum, within 1e-6 relative
+(rounding is below 1e-12 there). A correct answer fails none of them (false-failure rate 0).
 """
 
 from __future__ import annotations
@@ -344,9 +346,107 @@ def _inference_judge(labels):
                            rtol=1e-5, atol=1e-8)
 
 
+# --- choose_running_momentum ------------------------------------------------------------
+# The judgement task: the largest running-average momentum whose start (mean 0, variance 1)
+# keeps at most max_start_weight of the average after num_steps updates, i.e.
+# momentum ** num_steps = max_start_weight. Compared through the gap 1 - momentum.
+
+# On the gap. A correct answer is within ~1e-12 (rate 0); the nearest slip named below is
+# 2e-4 away on every probe (an off-by-one on the longest run).
+MOMENTUM_RTOL = 1e-6
+# The looser check, on the long runs only. There the window rule of thumb (the start fades
+# like exp(-steps * gap)) is off by about gap / 2, at most 1.8%, and an off-by-one by
+# 1 / steps, at most 0.5%: both pass it. Every other slip below is off by 56% or more (a
+# window as long as the run by ln(1 / max_start_weight) >= 2.3 times), so it fails on every
+# seed. A correct answer passes (rate 0).
+WINDOW_RTOL = 0.05
+
+
+def _momentum_probes(stream):
+    """Runs of 2 to 5,000 steps and limits from 0.1% to 20%, all drawn per student.
+
+    The long runs keep gap = ln(1 / weight) / steps below 0.035, so the rule of thumb stays
+    within WINDOW_RTOL of the exact gap on every seed. A window as long as the run leaves the
+    start at least a quarter of the average (about 1/e on long runs), above every limit drawn.
+    """
+    rng = np.random.default_rng(stream)
+    runs = (("short", 2, 12, -2, np.log10(0.2)), ("medium", 200, 1000, -3, -1),
+            ("long", 1000, 5000, -3, -1), ("strict", 200, 5000, -3, -2))
+    return [Probe(label, "choose_running_momentum",
+                  (int(rng.integers(low, high + 1)), float(10 ** rng.uniform(lo_exp, hi_exp))))
+            for label, low, high, lo_exp, hi_exp in runs]
+
+
+def _momentum_slips(steps, weight):
+    """(momentum a misconception returns, message), for the usual slips."""
+    log_weight = np.log(weight)
+    one_over_window = "the averaging window is 1 / (1 - momentum) steps, not 1 / momentum"
+    off_by_one = ("off by one update: there are exactly num_steps updates, and each one "
+                  "shrinks the start's weight by the same factor")
+    return (
+        (1 - 1 / steps, "you made the window 1 / (1 - momentum) as long as the whole run: "
+                        "after that many steps the start still holds about a third of the "
+                        "average (1/e on a long run), so the window must be shorter than the "
+                        "run"),
+        (1 / steps, one_over_window),
+        (-log_weight / steps, one_over_window),
+        (1 - weight ** (1 / steps), "momentum is the weight update_running_stats keeps on the "
+                                    "old average, so each update keeps a factor momentum of "
+                                    "the start, not 1 - momentum"),
+        (1 + log_weight / steps, "you used the window rule of thumb (the start fades like "
+                                 "exp(-steps * (1 - momentum))): it is an approximation, and "
+                                 "the exact weight the start keeps allows a larger momentum"),
+        (weight ** (1 / (steps + 1)), off_by_one),
+        (weight ** (1 / max(steps - 1, 0.5)), off_by_one),
+        (10 ** (log_weight / steps), "you mixed the natural log and log10: undo a logarithm "
+                                     "with the power of its own base"),
+        (np.exp(np.log10(weight) / steps), "you mixed the natural log and log10: undo a "
+                                           "logarithm with the power of its own base"),
+        (1 - 1 / (weight * steps), "the limit is on the weight the start keeps, not on the "
+                                   "window's share of the run"),
+    )
+
+
+def _momentum_verdict(momentum, steps, weight):
+    """Why ``momentum`` is not the answer for a run of ``steps`` and a limit ``weight``."""
+    for slip, message in _momentum_slips(steps, weight):
+        if abs((1 - momentum) - (1 - slip)) <= MOMENTUM_RTOL * abs(1 - slip):
+            return Verdict(False, message)
+    if not 0 <= momentum < 1:
+        return Verdict(False, f"a momentum is a number in [0, 1); you returned {momentum:.6g} "
+                              f"for a run of {steps} steps")
+    kept = momentum ** steps
+    if kept > weight:
+        return Verdict(False, f"after {steps} updates your momentum {momentum:.6g} leaves the "
+                              f"start {kept:.3g} of the running average, more than the "
+                              f"{weight:.3g} allowed: choose a shorter memory")
+    return Verdict(False, f"after {steps} updates your momentum {momentum:.6g} leaves the "
+                          f"start only {kept:.3g} of the running average, below the "
+                          f"{weight:.3g} allowed: a larger momentum keeps a longer memory and "
+                          f"still forgets the start in time")
+
+
+def _momentum_judge(labels, rtol):
+    def judge(out, probes):
+        for label in labels:
+            steps, weight = probes[label].arg(0), probes[label].arg(1)
+            got = out[label]
+            if got.size != 1:
+                return Verdict(False, f"return one number, the momentum; got an array of shape "
+                                      f"{got.shape}")
+            momentum = float(got.ravel()[0])
+            gap = reference.momentum_gap(steps, weight)
+            if not abs((1 - momentum) - gap) <= rtol * gap:  # nan fails too
+                return _momentum_verdict(momentum, steps, weight)
+        return PASS
+
+    return judge
+
+
 ASSIGNMENT = Assignment(
     name="batch_norm",
     setup_cells=("setup",),
+    version="2",
     tasks=(
         Task(
             function="batchnorm_forward",
@@ -405,6 +505,19 @@ ASSIGNMENT = Assignment(
             ),
             tripwires=("course.nn.batchnorm.batchnorm_inference",
                        "course.nn.fast.batchnorm_inference"),
+        ),
+        Task(
+            function="choose_running_momentum",
+            test_cell="test_choose_running_momentum",
+            probes=_momentum_probes,
+            checks=(
+                Check("a memory that fits the length of training (within 5%)", 1,
+                      ("medium", "long", "strict"), _momentum_judge(("medium", "long", "strict"),
+                                                                    WINDOW_RTOL)),
+                Check("the largest momentum that forgets the start in time", 2,
+                      ("short", "medium", "long", "strict"),
+                      _momentum_judge(("short", "medium", "long", "strict"), MOMENTUM_RTOL)),
+            ),
         ),
     ),
 )

@@ -32,3 +32,15 @@ def update_running_stats(running_mean, running_var, batch_mean, batch_var, momen
 
 def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps):
     return gamma * (z - running_mean) / np.sqrt(running_var + eps) + beta
+
+
+def momentum_gap(num_steps, max_start_weight):
+    """1 - momentum for choose_running_momentum, exactly.
+
+    Each update keeps a fraction momentum of the start's weight, so after num_steps updates
+    the start keeps momentum ** num_steps; the largest momentum makes that max_start_weight.
+
+    The checks compare this gap (computed without cancellation), not the momentum itself:
+    a momentum near 1 is only as precise as its distance from 1.
+    """
+    return -np.expm1(np.log(max_start_weight) / num_steps)
