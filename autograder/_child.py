@@ -32,15 +32,16 @@ def _apply_limits(limits):
 # store (add_key, request_key, keyctl), ptrace and reading other processes' memory, mounts
 # (old and new API), chroot and pivot_root, namespaces (unshare, setns), io_uring (its
 # operations would bypass this filter), bpf, perf events, userfaultfd, modules, kexec, and
-# anonymous memory files (memfd_create, memfd_secret: their pages escape the address-space
-# limit, so a child could hold gigabytes in them).
+# anonymous memory files (memfd_create, memfd_secret) and System V shared memory (shmget,
+# shmat, shmctl): their pages escape the address-space limit, so a child could hold
+# gigabytes in them.
 _DENIED = {
     "x86_64": (248, 249, 250, 101, 310, 311, 165, 166, 155, 161, 272, 308, 425, 426, 427,
                428, 429, 430, 431, 432, 433, 442, 321, 298, 323, 175, 313, 176, 246, 320,
-               319, 447),
+               319, 447, 29, 30, 31, 67),
     "aarch64": (217, 218, 219, 117, 270, 271, 40, 39, 41, 51, 97, 268, 425, 426, 427,
                 428, 429, 430, 431, 432, 433, 442, 280, 241, 282, 105, 273, 106, 104, 294,
-                279, 447),
+                279, 447, 194, 196, 195, 197),
 }
 
 

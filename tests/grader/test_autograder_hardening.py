@@ -723,3 +723,24 @@ def test_a_killed_graders_folders_are_removed_by_the_next_run(hostile):
     finally:
         for folder in (*stale, alive):
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_flood_of_invalid_outputs_costs_the_grader_neither_minutes_nor_gigabytes():
+    """100,000 invalid outputs (2.3 MB) took nbformat's validation 293 s and 4.5 GB; outputs
+    are never graded, so they are dropped before it runs."""
+    import json
+    import resource
+    import time
+
+    from autograder import notebook
+
+    nb = {"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {},
+                     "execution_count": None,
+                     "outputs": [{"output_type": "bogus"}] * 100_000}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    parsed = notebook.parse(json.dumps(nb).encode(), "flood.ipynb")
+    assert time.monotonic() - started < 20  # a loose ceiling: it takes about a second
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 1_000_000  # KiB
+    assert parsed.cells[0].source == "x = 1" and parsed.cells[0].outputs == []

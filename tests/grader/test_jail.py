@@ -140,11 +140,12 @@ def call(number, *args):
     return ctypes.get_errno() if result == -1 else 0
 def probe():
     # add_key, request_key, keyctl(KEYCTL_GET_KEYRING_ID), ptrace(TRACEME),
-    # unshare(CLONE_NEWUSER), mount, setns, memfd_create, memfd_secret
+    # unshare(CLONE_NEWUSER), mount, setns, memfd_create, memfd_secret, shmget, shmat
     errors = [call(248, b"user", b"answers", b"42", 2, -4), call(249, b"user", b"x", None, -4),
               call(250, 0, -4, 0), call(101, 0, 0, 0, 0), call(272, 0x10000000),
               call(165, b"none", b"/tmp", b"tmpfs", 0, None), call(308, 0, 0),
-              call(319, b"hoard", 0), call(447, 0)]
+              call(319, b"hoard", 0), call(447, 0), call(29, 0, 2**20, 0o1600),
+              call(30, 0, None, 0)]
     try:
         os.memfd_create("hoard")
         errors.append(0)
@@ -160,10 +161,10 @@ def probe():
 
 
 @pytest.mark.skipif(os.uname().machine != "x86_64", reason="system call numbers of x86_64")
-def test_the_key_store_ptrace_mounts_namespaces_memfds_and_forks_are_denied(box):
+def test_the_key_store_ptrace_mounts_namespaces_shared_memory_and_forks_are_denied(box):
     values, error, _ = run_child(box, DENIED_CALLS)
     assert error is None, error
-    assert list(values) == [1.0] * 11  # EPERM for each
+    assert list(values) == [1.0] * 13  # EPERM for each
 
 
 @pytest.mark.skipif(not AS_ROOT, reason="the uid pool is the root level's")
