@@ -632,9 +632,9 @@ def _choose_value(out, probes):
         for number, message in _choose_slips(probes[label]):
             if math.isclose(got, number, rel_tol=RTOL):
                 return Verdict(False, message)
-        return Verdict(False, "your number is not the expected best of k = budget // "
-                              "full_epochs models picked at random from the past scores "
-                              "(lesson 04, section 4)")
+        return Verdict(False, "your number is not the expected best of k models picked at "
+                              "random from the past scores, k being the full runs the budget "
+                              "pays for (lesson 04, section 4)")
     return PASS
 
 
@@ -754,7 +754,7 @@ ASSIGNMENT = Assignment(
             test_cell="test_choose_approach",
             probes=_choose_probes,
             checks=(
-                Check("the number is the expected best of k = budget // full_epochs runs", 2,
+                Check("the number is the expected best of k runs (the runs the budget buys)", 2,
                       _CHOOSE_LABELS, _choose_value),
                 Check("panda when only one full run fits", 1, ("one_run", "two_runs"),
                       _choose_judge({"one_run": "panda", "two_runs": "search"},
