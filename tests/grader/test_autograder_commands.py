@@ -45,7 +45,7 @@ def _grade(course, *extra):
 
 
 def test_source_scores_full_marks_and_student_version_zero(course, tmp_path):
-    """Does the instructor's notebook earn 12/12 and the untouched student version 0 (graded)?"""
+    """Does the instructor's notebook earn 15/15 and the untouched student version 0 (graded)?"""
     incoming = tmp_path / "in"
     incoming.mkdir()
     shutil.copy(course / "source" / NAME / f"{NAME}.ipynb", incoming / "instructor.ipynb")
@@ -53,7 +53,7 @@ def test_source_scores_full_marks_and_student_version_zero(course, tmp_path):
     assert main(["collect", str(incoming), "--assignment", NAME, "--course", str(course)]) == 0
     assert _grade(course, "--student", "instructor", "--student", "untouched") == 0
     results = results_json(course, NAME)
-    assert (results["instructor"]["status"], results["instructor"]["score"]) == ("graded", 12)
+    assert (results["instructor"]["status"], results["instructor"]["score"]) == ("graded", 15)
     assert (results["untouched"]["status"], results["untouched"]["score"]) == ("graded", 0)
     assert all(v["passed"] for v in results["instructor"]["visible"])
 
@@ -62,7 +62,7 @@ def test_release_writes_a_student_version_without_solutions(course):
     """Does the released notebook raise NotImplementedError and hold no solution text?"""
     nb = student_version(course)
     text = "\n".join(cell.source for cell in nb.cells)
-    assert text.count("raise NotImplementedError()") == 4
+    assert text.count("raise NotImplementedError()") == 5
     assert "BEGIN SOLUTION" not in text and "10.0**exponents" not in text
     assert "lessons/03_appropriate_scale.ipynb" in text
 
