@@ -371,7 +371,7 @@ EXPECT = {
     "os_exit": ZERO,
     # Under load the bomb may hit the time budget before the memory limit: then nothing runs.
     "memory_bomb": dict({k: ("at most", v) for k, v in FULL.items()}, log_spaced_grid=0),
-    "calls_course": dict(ZERO, effective_window=2),
+    "calls_course": dict(ZERO, effective_window=2, choose_scales=3),
 }
 ERRORS = {"infinite_loop": "timeout", "hangs_in_one_function": "effective_window",
           "os_exit": "ended the grading process", "memory_bomb": ("memory", "timeout")}

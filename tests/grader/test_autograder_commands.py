@@ -188,4 +188,4 @@ def test_a_killed_run_restarts_without_double_counting(tmp_path):
     assert sorted(subs) == sorted(chosen)
     for student, result in results_json(course, NAME).items():
         assert scores[student] == result["score"]
-    assert results_json(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 15

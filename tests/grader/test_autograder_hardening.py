@@ -237,7 +237,7 @@ def test_scratch_folders_are_private_and_bounded(hostile):
     """Is the child's /tmp (and every world-writable folder) fresh, private and capped?"""
     result = hostile["results"]["escapes_scratch"]
     assert _earned(result, "effective_window") == 0, result["checks"]
-    assert result["score"] == 10
+    assert result["score"] == 13
     assert hostile["planted"] == []
 
 
@@ -246,7 +246,7 @@ def test_a_child_starts_threads_but_no_processes(hostile):
     result = hostile["results"]["forks"]
     assert result["status"] == "graded"
     assert _earned(result, "effective_window") == 0, result["checks"]
-    assert result["score"] == 10
+    assert result["score"] == 13
 
 
 def test_malformed_notebooks_are_errors_with_a_reason(hostile):
@@ -454,7 +454,7 @@ def test_a_manual_score_survives_regrading_and_is_the_final_score(hostile, tmp_p
         assert gb.find_submission(NAME, "rita").score == 14.5
     row = _export(course, tmp_path)["rita"]
     assert (row["score"], row["max_score"], row["status"]) == ("14.5", "15", "graded")
-    assert results_json(course, NAME)["rita"]["score"] == 10  # the autograder's own record
+    assert results_json(course, NAME)["rita"]["score"] == 13  # the autograder's own record
     assert main(["report", NAME, "--course", str(course)]) == 0
     report = (course / "reports" / f"{NAME}.html").read_text()
     manual = report.split("Scores set by a person")[1].split("<h2>")[0]
@@ -608,7 +608,7 @@ def test_a_judge_stuck_on_hostile_values_costs_one_submission(hostile, monkeypat
     results = results_json(course, NAME)
     for student in ("correct", "markdown_claims_answer"):
         result = results[student]
-        assert result["score"] == 11
+        assert result["score"] == 11  # 15 less the stuck check and the 3 judged after it
         assert "judging its returned values took more than 1 s" in result["status"]
         assert "took too long" in result["checks"][-1]["message"]
 
