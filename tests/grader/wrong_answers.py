@@ -422,6 +422,13 @@ def choose_scales(ranges):
 '''
 
 
+def _one_scale(scale):
+    return f'''
+def choose_scales(ranges):
+    return {{name: "{scale}" for name in ranges}}
+'''
+
+
 _BETA_ENDS = "np.log10(1 - high), np.log10(1 - low)"
 # sampling_scales' typical slips, as code (its checks' own tests call Python functions).
 SAMPLING = {
@@ -463,14 +470,10 @@ def log_spaced_grid(low, high, num):
 def log_spaced_grid(low, high, num):
     return np.logspace(np.log10(low), np.log10(high), num, endpoint=False)
 ''', "random ranges", "stops before high"),
-    "scales_all_log": ("choose_scales", '''
-def choose_scales(ranges):
-    return {name: "log" for name in ranges}
-''', "narrow ranges", 'chose "log" for every hyperparameter'),
-    "scales_all_linear": ("choose_scales", '''
-def choose_scales(ranges):
-    return {name: "linear" for name in ranges}
-''', "factor of 10 or more", 'chose "linear" for every hyperparameter'),
+    "scales_all_log": ("choose_scales", _one_scale("log"), "narrow ranges",
+                       'chose "log" for every hyperparameter'),
+    "scales_all_linear": ("choose_scales", _one_scale("linear"), "factor of 10 or more",
+                          'chose "linear" for every hyperparameter'),
     "scales_log_of_beta": ("choose_scales", _scales(near_one_scale='"log"'),
                            "values just below 1", "not x itself"),
     "scales_by_difference": ("choose_scales", _scales(wide="high - low >= 10"),
