@@ -9,10 +9,10 @@ The rule the notebook states, for a range from low to high (0 < low < high):
 
 One probe hands the student nine ranges under names drawn from pools, in a shuffled order.
 Every range keeps well away from the rule's boundaries (linear ranges span a factor of 2.5
-at most, on x and on 1 - x; log ranges a factor of 20 at least; values just below 1 start at
-0.8 or above; the others stay below 0.6), so the verdict on any answer is decided by the
-answer's logic, never by the seed. Each check is exact (false-failure rate 0) and always
-meets the ranges that catch the usual mistakes:
+at most, on x and on 1 - x; log ranges a factor of 20 at least; ranges just below 1 start at
+0.8 or above, every other one ends below 0.6 or above 1), so the verdict on any answer is
+decided by the answer's logic, never by the seed. Each check is exact (false-failure rate 0)
+and always meets the ranges that catch the usual mistakes:
 
 ========================  =====================================================
 range (role)              catches
