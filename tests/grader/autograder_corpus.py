@@ -39,9 +39,17 @@ def log_spaced_grid(low, high, num):
     exponents = np.linspace(np.log10(low), np.log10(high), num)
     return 10.0 ** exponents
 ''',
+    "choose_scales": '''
+def choose_scales(ranges):
+    def decades(a, b):
+        return np.log10(b) - np.log10(a)
+    return {name: "one_minus_log" if low >= 0.5 and high < 1 and decades(1 - high, 1 - low) >= 1
+            else "log" if decades(low, high) >= 1 else "linear"
+            for name, (low, high) in ranges.items()}
+''',
 }
 FULL = {"sample_log_uniform": 4, "sample_momentum_beta": 4, "effective_window": 2,
-        "log_spaced_grid": 2}
+        "log_spaced_grid": 2, "choose_scales": 3}
 ZERO = dict.fromkeys(FULL, 0)
 
 ZEROS = {
@@ -51,6 +59,7 @@ ZEROS = {
                             "    return np.zeros(size)\n",
     "effective_window": "def effective_window(beta):\n    return np.zeros(np.shape(beta))\n",
     "log_spaced_grid": "def log_spaced_grid(low, high, num):\n    return np.zeros(num)\n",
+    "choose_scales": "def choose_scales(ranges):\n    return dict.fromkeys(ranges, 'none')\n",
 }
 
 
@@ -362,7 +371,7 @@ EXPECT = {
     "os_exit": ZERO,
     # Under load the bomb may hit the time budget before the memory limit: then nothing runs.
     "memory_bomb": dict({k: ("at most", v) for k, v in FULL.items()}, log_spaced_grid=0),
-    "calls_course": dict(ZERO, effective_window=2),
+    "calls_course": dict(ZERO, effective_window=2, choose_scales=3),
 }
 ERRORS = {"infinite_loop": "timeout", "hangs_in_one_function": "effective_window",
           "os_exit": "ended the grading process", "memory_bomb": ("memory", "timeout")}

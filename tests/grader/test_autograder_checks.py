@@ -3,12 +3,16 @@
 The judges are called in-process here (no sandbox), on outputs computed by independent
 implementations, for 150 submission seeds. A correct answer fails any check with
 probability <= 1e-6 by design, so a failure in 150 x 12 checks would be a real defect.
+choose_scales' checks are exact; its typical wrong answers run as code (wrong_answers.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from assignment_corpus import judge_in_process, namespace
+from autograder_corpus import GOOD
+from wrong_answers import SAMPLING
 
 from autograder.spec import load
 
@@ -107,10 +111,10 @@ def test_wrong_answers_fail_with_their_message_for_every_seed(function, implemen
 
 
 def test_points_add_up_to_the_visible_test_cells():
-    """Are the hidden checks worth 4 + 4 + 2 + 2 = 12, matching the notebook's test cells?"""
+    """Are the hidden checks worth 4 + 4 + 2 + 2 + 3 = 15, matching the notebook's test cells?"""
     assert {t.function: t.points for t in ASSIGNMENT.tasks} == {
         "sample_log_uniform": 4, "sample_momentum_beta": 4, "effective_window": 2,
-        "log_spaced_grid": 2}
+        "log_spaced_grid": 2, "choose_scales": 3}
 
 
 def _few(draws):
@@ -129,3 +133,27 @@ def test_a_sampler_that_returns_too_few_draws_earns_no_check(function, draws):
         passed = [name for name, v in verdicts.items() if v.passed]
         assert not passed, (seed, passed)
         assert all("expected an array of shape" in v.message for v in verdicts.values())
+
+
+def test_an_independent_choose_scales_passes_every_check_for_every_seed():
+    """choose_scales written another way (decades as log10 differences) earns every point."""
+    scope = namespace("sampling_scales", {"choose_scales": GOOD["choose_scales"]})
+    for seed in SEEDS:
+        verdicts = judge_in_process("sampling_scales", "choose_scales", scope, seed)
+        failed = {name: v.message for name, v in verdicts.items() if not v.passed}
+        assert not failed, (seed, failed)
+
+
+@pytest.mark.parametrize("case", sorted(SAMPLING))
+def test_typical_wrong_answer_fails_its_check_with_its_misconception(case):
+    """The typical wrong answers of wrong_answers.py, run as code: each fails its named check
+    with its message (test_score_consistency.py grades them under 50 students' seeds)."""
+    function, code, check_fragment, message_fragment = SAMPLING[case]
+    scope = namespace("sampling_scales", {function: code})
+    for seed in range(4):
+        verdicts = judge_in_process("sampling_scales", function, scope, seed)
+        named = [(check, v) for check, v in verdicts.items() if check_fragment in check]
+        assert len(named) == 1, (check_fragment, list(verdicts))
+        check, verdict = named[0]
+        assert not verdict.passed, (seed, check)
+        assert message_fragment in verdict.message, (seed, verdict.message)

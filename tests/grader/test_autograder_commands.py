@@ -45,7 +45,7 @@ def _grade(course, *extra):
 
 
 def test_source_scores_full_marks_and_student_version_zero(course, tmp_path):
-    """Does the instructor's notebook earn 12/12 and the untouched student version 0 (graded)?"""
+    """Does the instructor's notebook earn 15/15 and the untouched student version 0 (graded)?"""
     incoming = tmp_path / "in"
     incoming.mkdir()
     shutil.copy(course / "source" / NAME / f"{NAME}.ipynb", incoming / "instructor.ipynb")
@@ -53,7 +53,7 @@ def test_source_scores_full_marks_and_student_version_zero(course, tmp_path):
     assert main(["collect", str(incoming), "--assignment", NAME, "--course", str(course)]) == 0
     assert _grade(course, "--student", "instructor", "--student", "untouched") == 0
     results = results_json(course, NAME)
-    assert (results["instructor"]["status"], results["instructor"]["score"]) == ("graded", 12)
+    assert (results["instructor"]["status"], results["instructor"]["score"]) == ("graded", 15)
     assert (results["untouched"]["status"], results["untouched"]["score"]) == ("graded", 0)
     assert all(v["passed"] for v in results["instructor"]["visible"])
 
@@ -62,7 +62,7 @@ def test_release_writes_a_student_version_without_solutions(course):
     """Does the released notebook raise NotImplementedError and hold no solution text?"""
     nb = student_version(course)
     text = "\n".join(cell.source for cell in nb.cells)
-    assert text.count("raise NotImplementedError()") == 4
+    assert text.count("raise NotImplementedError()") == 5
     assert "BEGIN SOLUTION" not in text and "10.0**exponents" not in text
     assert "lessons/03_appropriate_scale.ipynb" in text
 
@@ -188,7 +188,7 @@ def test_a_killed_run_restarts_without_double_counting(tmp_path):
     assert sorted(subs) == sorted(chosen)
     for student, result in results_json(course, NAME).items():
         assert scores[student] == result["score"]
-    assert results_json(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 15
 
 
 def test_a_command_run_inside_a_course_folder_works_on_that_folder(tmp_path, monkeypatch):
@@ -277,7 +277,7 @@ def test_a_syntax_error_is_named_with_its_line_in_the_check_and_on_the_page(tmp_
     assert messages == {"your answer cell for effective_window stopped at line 2 with "
                         "SyntaxError: expected ':', so effective_window was never defined: "
                         "fix that first"}
-    assert result["score"] == 10  # the other answers keep their points
+    assert result["score"] == 13  # the other answers keep their points
     assert main(["feedback", NAME, "--course", str(course)]) == 0
     page = (course / "feedback" / "sam" / NAME / f"{NAME}.html").read_text("utf-8")
     assert "None" not in page and "&lt;cell" not in page

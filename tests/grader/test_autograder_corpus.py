@@ -147,7 +147,7 @@ def test_nbgrader_export_agrees_with_ours(graded, tmp_path):
     assert set(ours_rows) == set(EXPECT)
     for student, row in ours_rows.items():
         assert float(row["score"]) == graded["results"][student]["score"]
-        assert row["max_score"] == "12"
+        assert row["max_score"] == "15"
         assert row["status"] == graded["results"][student]["status"]
     env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
     theirs = tmp_path / "nbgrader.csv"
@@ -156,7 +156,7 @@ def test_nbgrader_export_agrees_with_ours(graded, tmp_path):
     their_rows = {r["student_id"]: r for r in csv.DictReader(open(theirs))}
     for student, row in ours_rows.items():
         assert float(their_rows[student]["score"]) == float(row["score"]), student
-        assert float(their_rows[student]["max_score"]) == 12.0
+        assert float(their_rows[student]["max_score"]) == 15.0
 
 
 def test_feedback_names_checks_but_never_shows_hidden_code(graded):

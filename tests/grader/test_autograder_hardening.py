@@ -223,13 +223,13 @@ def test_every_hostile_submission_gets_exactly_one_outcome(hostile):
     """Does the class run finish (exit 0) with one result per student, whatever they sent?"""
     assert hostile["code"] == 0
     assert set(hostile["results"]) == hostile["students"]
-    assert hostile["results"]["correct"]["score"] == 12
+    assert hostile["results"]["correct"]["score"] == 15
 
 
 def test_forged_channel_lines_are_flagged_and_ignored(hostile):
     """Do malformed events on the result channel count as tampering, never crash the run?"""
     result = hostile["results"]["forges_channel"]
-    assert (result["status"], result["score"]) == ("graded", 12)
+    assert (result["status"], result["score"]) == ("graded", 15)
     assert "unexpected output on the grader's result channel" in _flags(result)
 
 
@@ -237,7 +237,7 @@ def test_scratch_folders_are_private_and_bounded(hostile):
     """Is the child's /tmp (and every world-writable folder) fresh, private and capped?"""
     result = hostile["results"]["escapes_scratch"]
     assert _earned(result, "effective_window") == 0, result["checks"]
-    assert result["score"] == 10
+    assert result["score"] == 13
     assert hostile["planted"] == []
 
 
@@ -246,7 +246,7 @@ def test_a_child_starts_threads_but_no_processes(hostile):
     result = hostile["results"]["forks"]
     assert result["status"] == "graded"
     assert _earned(result, "effective_window") == 0, result["checks"]
-    assert result["score"] == 10
+    assert result["score"] == 13
 
 
 def test_malformed_notebooks_are_errors_with_a_reason(hostile):
@@ -262,9 +262,9 @@ def test_odd_but_usable_notebooks_are_graded(hostile):
     """Are a list grade_id, a parser bomb beside a lost answer and nbformat 3 still graded?"""
     results = hostile["results"]
     assert (results["list_grade_id"]["status"], results["list_grade_id"]["score"]) == (
-        "graded", 12)
+        "graded", 15)
     assert "sample_log_uniform lost its nbgrader metadata" in _flags(results["list_grade_id"])
-    assert (results["parser_bomb"]["status"], results["parser_bomb"]["score"]) == ("graded", 12)
+    assert (results["parser_bomb"]["status"], results["parser_bomb"]["score"]) == ("graded", 15)
     assert results["nbformat3"]["status"] == "graded"
     assert _earned(results["nbformat3"], "effective_window") == 2
 
@@ -272,7 +272,7 @@ def test_odd_but_usable_notebooks_are_graded(hostile):
 def test_a_result_stays_small_whatever_the_notebook_repeats(hostile):
     """2,000 failing copies of an answer cell: graded, with a bounded list of errors."""
     result = hostile["results"]["many_failing_copies"]
-    assert (result["status"], result["score"]) == ("graded", 12)
+    assert (result["status"], result["score"]) == ("graded", 15)
     assert 0 < len(result["cell_errors"]) <= children.MAX_CELL_ERRORS
     path = ledger.result_path(hostile["course"], NAME, "many_failing_copies")
     assert path.stat().st_size < 100_000
@@ -281,7 +281,7 @@ def test_a_result_stays_small_whatever_the_notebook_repeats(hostile):
 def test_a_markdown_cell_claiming_an_answer_id_is_not_run(hostile):
     """Is a markdown cell with an answer's grade_id flagged instead of executed as code?"""
     result = hostile["results"]["markdown_claims_answer"]
-    assert (result["status"], result["score"]) == ("graded", 12)
+    assert (result["status"], result["score"]) == ("graded", 15)
     assert "a markdown cell claims grade_id effective_window" in _flags(result)
     assert result["cell_errors"] == []
 
@@ -451,17 +451,17 @@ def test_a_manual_score_survives_regrading_and_is_the_final_score(hostile, tmp_p
     with Gradebook(url) as gb:
         grade = gb.find_grade("test_effective_window", NAME, NAME, "rita")
         assert (grade.auto_score, grade.manual_score) == (0.0, 1.5)
-        assert gb.find_submission(NAME, "rita").score == 11.5
+        assert gb.find_submission(NAME, "rita").score == 14.5
     row = _export(course, tmp_path)["rita"]
-    assert (row["score"], row["max_score"], row["status"]) == ("11.5", "12", "graded")
-    assert results_json(course, NAME)["rita"]["score"] == 10  # the autograder's own record
+    assert (row["score"], row["max_score"], row["status"]) == ("14.5", "15", "graded")
+    assert results_json(course, NAME)["rita"]["score"] == 13  # the autograder's own record
     assert main(["report", NAME, "--course", str(course)]) == 0
     report = (course / "reports" / f"{NAME}.html").read_text()
     manual = report.split("Scores set by a person")[1].split("<h2>")[0]
-    assert "rita" in manual and "11.5 (manual)" in manual and "test_effective_window" in manual
+    assert "rita" in manual and "14.5 (manual)" in manual and "test_effective_window" in manual
     assert main(["feedback", NAME, "--course", str(course)]) == 0
     page = (course / "feedback" / "rita" / NAME / f"{NAME}.html").read_text()
-    assert "Score: 11.5 / 12" in page and "set by your instructor" in page
+    assert "Score: 14.5 / 15" in page and "set by your instructor" in page
 
 
 def test_two_commands_never_work_on_one_assignment_at_once(hostile, tmp_path, capsys):
@@ -504,12 +504,12 @@ def test_a_locked_gradebook_is_waited_for_then_reported(hostile, monkeypatch, ca
         holder.close()
     err = capsys.readouterr().err
     assert "stayed locked" in err and "results are saved" in err and "Traceback" not in err
-    assert results_json(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 15
     assert _grade(course, "correct", force=False) == 0  # copies the saved result in
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        assert gb.find_submission(NAME, "correct").score == 12
+        assert gb.find_submission(NAME, "correct").score == 15
 
 
 def test_hand_edited_ledger_files_are_regraded_not_fatal(hostile, tmp_path):
@@ -522,7 +522,7 @@ def test_hand_edited_ledger_files_are_regraded_not_fatal(hostile, tmp_path):
     row = _export(course, tmp_path)["correct"]
     assert row["status"].startswith("error: not graded yet")
     assert _grade(course, "correct", force=False) == 0
-    assert results_json(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 15
 
 
 def test_seeds_need_the_course_key(hostile):
@@ -555,7 +555,7 @@ def test_the_hash_recorded_is_that_of_the_bytes_graded(hostile, tmp_path, monkey
     assert _grade(course, "swap") == 0
     result = results_json(course, NAME)["swap"]
     assert swapped and result["sha256"] == hashlib.sha256(good).hexdigest()
-    assert result["score"] == 12  # the file that was hashed is the file that was graded
+    assert result["score"] == 15  # the file that was hashed is the file that was graded
 
 
 def test_a_grader_failure_costs_one_submission_not_the_run(hostile, monkeypatch, capsys):
@@ -573,11 +573,11 @@ def test_a_grader_failure_costs_one_submission_not_the_run(hostile, monkeypatch,
     results = results_json(course, NAME)
     assert results["correct"]["status"].startswith(
         "error: the grader failed on this submission (KeyError)")
-    assert results["markdown_claims_answer"]["score"] == 12
+    assert results["markdown_claims_answer"]["score"] == 15
     assert "a bug in the grader" in capsys.readouterr().out
     monkeypatch.undo()
     assert _grade(course, "correct", force=False) == 0  # not kept as "already graded"
-    assert results_json(course, NAME)["correct"]["score"] == 12
+    assert results_json(course, NAME)["correct"]["score"] == 15
 
 
 # --- judges, in the parent, on arrays the student controls -------------------------------
@@ -608,7 +608,7 @@ def test_a_judge_stuck_on_hostile_values_costs_one_submission(hostile, monkeypat
     results = results_json(course, NAME)
     for student in ("correct", "markdown_claims_answer"):
         result = results[student]
-        assert result["score"] == 11
+        assert result["score"] == 11  # 15 less the stuck check and the 3 judged after it
         assert "judging its returned values took more than 1 s" in result["status"]
         assert "took too long" in result["checks"][-1]["message"]
 
@@ -642,7 +642,7 @@ def test_editing_what_grades_regrades_even_without_a_version_bump(hostile, capsy
     course = hostile["course"]
     assert _grade(course, "correct") == 0
     assert _grade(course, "correct", force=False) == 0
-    assert "correct: graded 12/12 (already graded)" in capsys.readouterr().out
+    assert "correct: graded 15/15 (already graded)" in capsys.readouterr().out
     path = course / "source" / NAME / f"{NAME}.ipynb"
     original = path.read_bytes()
     nb = nbformat.reads(original.decode(), as_version=4)
@@ -666,7 +666,7 @@ def test_a_copy_of_the_source_notebook_is_flagged_for_a_person(hostile):
     shutil.copy(course / "source" / NAME / f"{NAME}.ipynb", folder / f"{NAME}.ipynb")
     assert _grade(course, "leaked") == 0
     result = results_json(course, NAME)["leaked"]
-    assert result["score"] == 12 and "solution or hidden-test markers" in _flags(result)
+    assert result["score"] == 15 and "solution or hidden-test markers" in _flags(result)
     assert main(["report", NAME, "--course", str(course)]) == 0
     todo = (course / "reports" / f"{NAME}.html").read_text().split("need a person")[1]
     assert "leaked" in todo and "solution or hidden-test markers" in todo

@@ -70,7 +70,7 @@ def written(tmp_path_factory):
 
     submitted = course / "submitted" / STUDENT / NAME / f"{NAME}.ipynb"
     result = Result(student=STUDENT, assignment=NAME, status="graded", score=7.0,
-                    max_score=12.0, sha256=hashlib.sha256(submitted.read_bytes()).hexdigest())
+                    max_score=15.0, sha256=hashlib.sha256(submitted.read_bytes()).hexdigest())
     ledger.write_json(course / ".autograder" / NAME / "results" / f"{STUDENT}.json",
                       result.to_json())
     for command in (["feedback", NAME], ["export"], ["report", NAME]):
@@ -132,7 +132,7 @@ def test_export_reads_the_submission_and_result_from_their_places(written):
     with open(written["course"] / "grades.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows == [["student", "assignment", "score", "max_score", "status"],
-                    ["ann", "sampling_scales", "7", "12", "graded"]]
+                    ["ann", "sampling_scales", "7", "15", "graded"]]
 
 
 def test_collect_refuses_to_read_from_a_folder_the_course_manages(written, capsys):

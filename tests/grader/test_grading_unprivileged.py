@@ -86,7 +86,7 @@ def test_an_unprivileged_grader_jails_each_child_in_its_own_user_namespace(grade
     assert "level userns" in done.stdout
     results = results_json(course, NAME)
     assert {r["isolation"] for r in results.values()} == {"userns"}
-    assert (results["correct"]["status"], results["correct"]["score"]) == ("graded", 12)
+    assert (results["correct"]["status"], results["correct"]["score"]) == ("graded", 15)
 
 
 def test_the_course_folder_is_out_of_reach_without_root(graded):
@@ -100,9 +100,9 @@ def test_the_course_folder_is_out_of_reach_without_root(graded):
 def test_a_thread_hoard_does_not_reach_a_classmate_without_root(graded):
     course, _ = graded
     results = results_json(course, NAME)
-    assert (results["a_hoarder"]["status"], results["a_hoarder"]["score"]) == ("graded", 12)
+    assert (results["a_hoarder"]["status"], results["a_hoarder"]["score"]) == ("graded", 15)
     thrifty = results["b_uses_threads"]
-    assert (thrifty["status"], thrifty["score"]) == ("graded", 12), thrifty["checks"]
+    assert (thrifty["status"], thrifty["score"]) == ("graded", 15), thrifty["checks"]
 
 
 def test_no_child_can_rig_the_library_or_packages_a_later_child_imports(graded):
@@ -110,7 +110,7 @@ def test_no_child_can_rig_the_library_or_packages_a_later_child_imports(graded):
     results = results_json(course, NAME)
     poisoner = {c["function"]: c["earned"] for c in results["c_poisoner"]["checks"]}
     assert poisoner["effective_window"] == 0
-    assert results["d_after_poisoner"]["score"] == 12
+    assert results["d_after_poisoner"]["score"] == 15
 
 
 def test_without_user_namespaces_grading_stops_with_one_clear_sentence(tmp_path):

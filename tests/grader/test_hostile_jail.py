@@ -182,7 +182,7 @@ def test_the_class_finishes_in_budget_and_honest_students_keep_full_marks(graded
     assert graded["seconds"] < 7 * (TIMEOUT + 5) + 30
     for student in ("a_honest", "z_honest"):
         result = graded["results"][student]
-        assert (result["status"], result["score"]) == ("graded", 12), result
+        assert (result["status"], result["score"]) == ("graded", 15), result
 
 
 @pytest.mark.parametrize("student", ["walks_disk", "sees_processes", "key_taker",
@@ -195,11 +195,11 @@ def test_an_attack_that_needs_the_host_earns_nothing(graded, student):
 @pytest.mark.parametrize("student", ["key_sender", "socket_sender", "setsid_lingerer"])
 def test_a_sender_or_lingerer_keeps_only_what_its_code_earns(graded, student):
     result = graded["results"][student]
-    assert (result["status"], result["score"]) == ("graded", 12), result
+    assert (result["status"], result["score"]) == ("graded", 15), result
 
 
 def test_no_process_of_a_child_outlives_the_class_run(graded):
-    assert graded["results"]["setsid_lingerer"]["score"] == 12
+    assert graded["results"]["setsid_lingerer"]["score"] == 15
     deadline = time.monotonic() + 10
     while sandbox._uids_in_use() and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -287,8 +287,8 @@ def test_hostile_file_names_and_cell_floods_reach_no_terminal_raw(tmp_path):
     assert "\x1b" not in out and "\x07" not in out, out
     assert "\\x1b" in out  # the link's name, escaped
     results = results_json(course, NAME)
-    assert results["renamed_escape"]["score"] == 12, results["renamed_escape"]
-    assert results["not_utf8"]["score"] == 12, results["not_utf8"]
+    assert results["renamed_escape"]["score"] == 15, results["renamed_escape"]
+    assert results["not_utf8"]["score"] == 15, results["not_utf8"]
     flags = " ".join(f["detail"] for r in results.values() for f in r["flags"])
     assert "\x1b" not in flags and "\udcff" not in flags
     assert "more than 5000" in results["cell_flood"]["status"]

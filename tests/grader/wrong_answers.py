@@ -551,6 +551,29 @@ def {function}(low, high, size, rng):
 '''
 
 
+def _scales(near_one="(1 - low) / (1 - high) >= 10", near_one_scale='"one_minus_log"',
+            wide="high / low >= 10"):
+    return f'''
+def choose_scales(ranges):
+    scales = {{}}
+    for name, (low, high) in ranges.items():
+        if low >= 0.5 and high < 1 and {near_one}:
+            scales[name] = {near_one_scale}
+        elif {wide}:
+            scales[name] = "log"
+        else:
+            scales[name] = "linear"
+    return scales
+'''
+
+
+def _one_scale(scale):
+    return f'''
+def choose_scales(ranges):
+    return {{name: "{scale}" for name in ranges}}
+'''
+
+
 _BETA_ENDS = "np.log10(1 - high), np.log10(1 - low)"
 # sampling_scales' typical slips, as code (its checks' own tests call Python functions).
 SAMPLING = {
@@ -592,6 +615,31 @@ def log_spaced_grid(low, high, num):
 def log_spaced_grid(low, high, num):
     return np.logspace(np.log10(low), np.log10(high), num, endpoint=False)
 ''', "random ranges", "stops before high"),
+    "scales_all_log": ("choose_scales", _one_scale("log"), "narrow ranges",
+                       'chose "log" for every hyperparameter'),
+    "scales_all_linear": ("choose_scales", _one_scale("linear"), "factor of 10 or more",
+                          'chose "linear" for every hyperparameter'),
+    "scales_log_of_beta": ("choose_scales", _scales(near_one_scale='"log"'),
+                           "values just below 1", "not x itself"),
+    "scales_by_difference": ("choose_scales", _scales(wide="high - low >= 10"),
+                             "factor of 10 or more", "follow the difference high - low"),
+    "scales_by_name": ("choose_scales", '''
+def choose_scales(ranges):
+    scales = {}
+    for name in ranges:
+        if "beta" in name or "momentum" in name:
+            scales[name] = "one_minus_log"
+        elif "rate" in name or "lr" in name or "decay" in name:
+            scales[name] = "log"
+        else:
+            scales[name] = "linear"
+    return scales
+''', "narrow ranges", "whatever its name suggests"),
+    "scales_one_minus_whenever_near_one": ("choose_scales", _scales(near_one="True"),
+                                           "narrow ranges", "1 - x only runs from"),
+    "scales_hundredfold": ("choose_scales", _scales(near_one="(1 - low) / (1 - high) >= 100",
+                                                    wide="high / low >= 100"),
+                           "factor of 10 or more", "10 or more: sample it on a log scale"),
 }
 
 WRONG = {

@@ -1,6 +1,6 @@
 """Hidden checks for ``sampling_scales`` (lesson 03, "Using an appropriate scale").
 
-The worked example of AUTHORING.md. Four tasks, 12 points:
+The worked example of AUTHORING.md. Five tasks, 15 points:
 
 =====================  =================================  ======
 answer cell            visible test cell (gets the points)  points
@@ -9,12 +9,14 @@ sample_log_uniform     test_sample_log_uniform              4
 sample_momentum_beta   test_sample_momentum_beta            4
 effective_window       test_effective_window                2
 log_spaced_grid        test_log_spaced_grid                 2
+choose_scales          test_choose_scales                   3
 =====================  =================================  ======
 
 Samplers are judged on 20,000 draws: range (1 point), a Kolmogorov-Smirnov test on the
 log-scale values (1), the extremes near both ends of a narrow range (1) and seed behaviour
-(1). Every check's
-false-failure rate for a correct answer is stated beside its threshold.
+(1). ``choose_scales``, the judgement task, applies the lesson's rule to nine ranges under
+names the student has not seen (``scales.py``: log, linear and 1 - x on a log scale, 1 point
+each). Every check's false-failure rate for a correct answer is stated beside its threshold.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograder import stats
-from autograder.assignments.sampling_scales import reference
+from autograder.assignments.sampling_scales import reference, scales
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict, array_arg, rng_arg
 
 N = 20_000  # draws per sampler probe
@@ -337,6 +339,7 @@ def _switched_off(dimension):
 ASSIGNMENT = Assignment(
     name="sampling_scales",
     setup_cells=("setup",),
+    version="2",  # 2: choose_scales added
     tasks=(
         Task(
             function="sample_log_uniform",
@@ -374,6 +377,13 @@ ASSIGNMENT = Assignment(
                 Check("includes both ends", 1, ("a", "b", "two"), _grid_ends),
             ),
             tripwires=("course.search.grid_configs",),
+        ),
+        # No tripwire: nothing in course decides a scale from a range (route search).
+        Task(
+            function="choose_scales",
+            test_cell="test_choose_scales",
+            probes=scales.probes,
+            checks=scales.CHECKS,
         ),
     ),
 )

@@ -19,3 +19,15 @@ def effective_window(beta):
 
 def log_spaced_grid(low, high, num):
     return np.logspace(np.log10(low), np.log10(high), num)
+
+
+def choose_scales(ranges):
+    chosen = {}
+    for name, (low, high) in ranges.items():
+        if low >= 0.5 and high < 1.0 and (1.0 - low) / (1.0 - high) >= 10.0:
+            chosen[name] = "one_minus_log"
+        elif high / low >= 10.0:
+            chosen[name] = "log"
+        else:
+            chosen[name] = "linear"
+    return chosen
