@@ -46,12 +46,16 @@ __all__ = ["PandaRule", "Babysitter", "BabysitResult", "babysit", "babysit_digit
 
 @dataclass(frozen=True)
 class PandaRule:
-    """When the automatic babysitter changes the learning rate (see the module docstring)."""
+    """When the automatic babysitter changes the learning rate (see the module docstring).
+
+    `verdict` is the whole rule as a function of the run's record; the Babysitter keeps the
+    record and acts on the verdict.
+    """
 
     factor: float = 3.0
     slow: float = 0.1
     patience: int = 2
-    blowup: float = 1.5
+    blowup: float = 0.25
 
     def __post_init__(self):
         if not self.factor > 1:
@@ -60,8 +64,33 @@ class PandaRule:
             raise ValueError(f"slow must be a fraction in [0, 1), got {self.slow}.")
         if self.patience < 1:
             raise ValueError(f"patience must be at least 1 epoch, got {self.patience}.")
-        if not self.blowup > 1:
-            raise ValueError(f"blowup must be > 1, got {self.blowup}.")
+        if not self.blowup > 0:
+            raise ValueError(f"blowup must be > 0 (a share of the starting cost), "
+                             f"got {self.blowup}.")
+
+    def verdict(self, costs, rates, start_cost):
+        """"blow-up", "creeping", "plateau" or None for the epoch just ended.
+
+        costs[i] is epoch i's mean cost and rates[i] the learning rate it trained with,
+        oldest first, the epoch to judge last; start_cost is the cost of knowing nothing,
+        ln C for C classes (a fresh network's cost is near it).
+        """
+        cost = costs[-1]
+        lowest = min([start_cost, *costs[:-1]])
+        if not math.isfinite(cost) or cost > lowest + self.blowup * start_cost:
+            return "blow-up"
+        never_cut = all(b >= a for a, b in zip(rates, rates[1:]))
+        never_rose = all(b <= a for a, b in zip(costs, costs[1:]))
+        if (never_cut and never_rose and len(costs) >= 2
+                and cost > (1 - self.slow) * costs[-2]
+                and cost > (1 - self.slow) * start_cost):
+            return "creeping"
+        window = costs[-self.patience:]
+        if (len(costs) > self.patience
+                and all(rate == rates[-1] for rate in rates[-self.patience:])
+                and min(window) >= (1 - self.slow / 10) * min(costs[:-self.patience])):
+            return "plateau"
+        return None
 
 
 @dataclass
@@ -85,42 +114,28 @@ class Babysitter:
 
     def __init__(self, rule, model):
         self.rule = rule
+        self.start_cost = math.log(model.num_classes)
         self.curve, self.learning_rates, self.costs, self.events = [], [], [], []
-        self.best_dev, self.best_cost = -1.0, math.inf
-        self.since_best, self.exploring = 0, True
+        self.best_dev = -1.0
         self._best_state = _checkpoint(model)
         self._epoch_start = 0  # index in history.costs of the current epoch's first step
 
     # ------------------------------------------------------------------ the rule
-    def judge(self, cost, *, diverged=False):
-        """The rule's verdict on an epoch of mean cost `cost` (diverged: the Trainer cut it
-        short), remembered for the next ones: "blow-up", "creeping", "plateau" or None
-        (leave the learning rate alone)."""
-        rule, previous = self.rule, self.costs[-1] if self.costs else math.inf
+    def judge(self, cost, rate, *, diverged=False, dead=False):
+        """Record an epoch of mean cost `cost` trained at `rate` and return the rule's
+        verdict: "blow-up" (also when the Trainer cut it short, or the network is dead),
+        "creeping", "plateau" or None (leave the learning rate alone)."""
         self.costs.append(cost)
-        # 1) blow-up
-        if diverged or not math.isfinite(cost) or cost > rule.blowup * self.best_cost:
-            self.exploring = False
+        self.learning_rates.append(rate)
+        if diverged or dead:
             return "blow-up"
-        if cost < (1 - rule.slow / 10) * self.best_cost:  # progress: a clearly lower cost
-            self.since_best = 0
-        else:
-            self.since_best += 1
-        self.best_cost = min(self.best_cost, cost)
-        drop = previous - cost
-        if self.exploring and drop < 0:  # a bumpy epoch: the rate is high enough already
-            self.exploring = False
-        elif self.exploring and drop < rule.slow * previous:  # 2) creeping
-            return "creeping"
-        elif self.since_best >= rule.patience:  # 3) plateau
-            self.since_best, self.exploring = 0, False
-            return "plateau"
-        return None
+        return self.rule.verdict(self.costs, self.learning_rates, self.start_cost)
 
-    # ------------------------------------------------------------------ Trainer callback
+# ------------------------------------------------------------------ Trainer callback
     def on_epoch_end(self, trainer):
         """Judge the epoch just finished and act on the trainer (Trainer callback)."""
-        reason = self.judge(self._end_epoch(trainer))
+        cost, rate = self._end_epoch(trainer)
+        reason = self.judge(cost, rate, dead=_dead(trainer.model, trainer.X_dev))
         if reason == "blow-up":
             self._roll_back(trainer, trainer.epoch)
             return
@@ -134,11 +149,14 @@ class Babysitter:
             self._change_rate(trainer, trainer.epoch, reason, rate * factor)
         elif reason == "plateau":
             self._change_rate(trainer, trainer.epoch, reason, rate / factor)
+            if dev < self.best_dev:  # the run has slid back: go on from its best weights
+                _restore(trainer.model, self._best_state)
+                _fresh_optimizer(trainer)
 
     def on_divergence(self, trainer):
         """A step's cost was NaN or ran away (Trainer callback): treat the epoch cut short
         as a blow-up, roll back, and tell the Trainer to go on with a fresh epoch."""
-        self.judge(self._end_epoch(trainer), diverged=True)
+        self.judge(*self._end_epoch(trainer), diverged=True)
         self._roll_back(trainer, trainer.epoch)  # the Trainer has counted it done
         return True
 
@@ -149,26 +167,41 @@ class Babysitter:
                              list(self.events))
 
     def _end_epoch(self, trainer):
-        """Record the learning rate the epoch trained with; return its mean cost."""
+        """The epoch's mean cost and the learning rate it trained with."""
         if trainer.X_dev is None:
             raise ValueError("the Babysitter keeps the weights with the best dev accuracy, but "
                              "this Trainer has no dev data; pass X_dev and y_dev to it.")
         costs = trainer.history.costs[self._epoch_start:]
-        self.learning_rates.append(trainer.history.learning_rates[self._epoch_start])
+        rate = trainer.history.learning_rates[self._epoch_start]
         self._epoch_start = len(trainer.history.costs)
-        return float(np.mean(costs))
+        return float(np.mean(costs)), rate
 
     def _roll_back(self, trainer, epoch):
         _restore(trainer.model, self._best_state)
         self._change_rate(trainer, epoch, "blow-up",
                           trainer.optimizer.learning_rate / self.rule.factor)
-        optimizer = trainer.optimizer  # a fresh one, with the same (new) settings
-        trainer.optimizer = type(optimizer)(**optimizer.hyperparameters())
+        _fresh_optimizer(trainer)
         self.curve.append(trainer.model.accuracy(trainer.X_dev, trainer.y_dev))
 
     def _change_rate(self, trainer, epoch, reason, new_rate):
         self.events.append((epoch, reason, trainer.optimizer.learning_rate, new_rate))
         trainer.set_hyperparameter("learning_rate", new_rate)
+
+
+def _dead(model, X):
+    """True when a ReLU network has a hidden layer none of whose units fires on any row of
+    X: nothing reaches the layers below it, so no learning rate can revive it."""
+    if model.activation != "relu" or model.num_layers < 2:
+        return False
+    _, zs = model.layer_inputs(X)
+    return any(not np.any(z > 0) for z in zs)
+
+
+def _fresh_optimizer(trainer):
+    """A new optimizer with the same settings: the old velocity points where the weights
+    were, not where they are now."""
+    optimizer = trainer.optimizer
+    trainer.optimizer = type(optimizer)(**optimizer.hyperparameters())
 
 
 def _checkpoint(model):
