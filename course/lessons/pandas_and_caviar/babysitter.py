@@ -76,7 +76,7 @@ class PandaRule:
         ln C for C classes (a fresh network's cost is near it).
         """
         cost = costs[-1]
-        lowest = min([start_cost, *costs[:-1]])
+        lowest = min([start_cost, *(c for c in costs[:-1] if math.isfinite(c))])
         if not math.isfinite(cost) or cost > lowest + self.blowup * start_cost:
             return "blow-up"
         never_cut = all(b >= a for a, b in zip(rates, rates[1:]))
@@ -88,7 +88,8 @@ class PandaRule:
         window = costs[-self.patience:]
         if (len(costs) > self.patience
                 and all(rate == rates[-1] for rate in rates[-self.patience:])
-                and min(window) >= (1 - self.slow / 10) * min(costs[:-self.patience])):
+                and min(window) >= (1 - self.slow / 10) * min(
+                    [start_cost, *(c for c in costs[:-self.patience] if math.isfinite(c))])):
             return "plateau"
         return None
 
