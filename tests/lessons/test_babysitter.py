@@ -46,36 +46,67 @@ def test_learning_rates_per_epoch_follow_the_events():
                 rate = new
 
 
-def test_a_blow_up_goes_back_to_the_best_weights_and_cuts_the_rate():
-    # relu at 3.0 creeps up to 9.0, whose epoch blows the cost up.
-    result = babysit({**BASE, "learning_rate": 3.0, "activation": "relu"}, DIGITS, num_epochs=8)
-    blowups = [e for e in result.events if e[1] == "blow-up"]
-    assert blowups, result.events
-    epoch, _, old, new = blowups[0]
-    assert new == pytest.approx(old / 3)
-    # The dev accuracy recorded for that epoch is the restored best weights' accuracy.
-    assert result.curve[epoch - 1] == pytest.approx(max(result.curve[: epoch - 1]))
-    assert result.costs[epoch - 1] > 1.5 * min(result.costs[: epoch - 1])
+def test_a_first_epoch_that_blows_up_goes_back_to_the_start_and_cuts_the_rate():
+    """At 30 the first epoch's cost is far above ln 10: a blow-up judged against the
+    starting cost, so the run goes back to its starting weights at 10."""
+    config = {**BASE, "learning_rate": 30.0}
+    result = babysit(config, DIGITS, num_epochs=6)
+    assert result.events[0] == (1, "blow-up", 30.0, pytest.approx(10.0))
+    assert result.costs[0] > math.log(10) * 1.25
+    start = build_from_config(config, DIGITS).model
+    assert result.curve[0] == start.accuracy(DIGITS.X_dev, DIGITS.y_dev)
 
 
-# Epoch costs worked by hand through PandaRule() (factor 3, slow 0.1, patience 2, blowup 1.5):
+# Epoch costs and rates worked by hand through PandaRule() (factor 3, slow 0.1, patience 2,
+# blowup 0.25) with the starting cost ln 8 = 2.079 (blow-up: above the lowest + 0.520):
 HAND_WORKED = [
-    (2.0, None),         # first epoch: nothing to compare with
-    (1.9, "creeping"),   # exploring, and 0.1 lower is less than 10% of 2.0
-    (1.0, None),         # 0.9 lower: a good drop
-    (1.1, None),         # the cost rose: exploring ends; 1 epoch without a new lowest
-    (0.995, "plateau"),  # not 1% under 1.0: 2 epochs without a new lowest
-    (1.6, "blow-up"),    # above 1.5 x 0.995
-    (0.9, None),         # a new lowest
+    (2.1, None),         # first epoch: no blow-up (below 2.079 + 0.520), nothing to compare
+    (2.0, "creeping"),   # exploring, less than 10% lower, still above 0.9 x ln 8 = 1.871
+    (1.0, None),         # a good drop; the last 2 epochs are not at one rate yet
+    (1.1, None),         # the cost rose: exploring ends; 1.0 is well under 0.99 x 2.0
+    (0.995, "plateau"),  # 2 epochs at 0.3, neither 1% under 1.0
+    (1.6, "blow-up"),    # above 0.995 + 0.520
+    (0.9, None),         # the rate changed an epoch ago
     (math.nan, "blow-up"),
-    (0.95, None),        # 1 epoch without a new lowest
-    (0.9, "plateau"),    # not 1% under 0.9: 2 epochs
+    (0.95, None),        # the rate changed an epoch ago; NaN is not a lowest cost
+    (0.9, "plateau"),    # 2 epochs at one rate, not 1% under 0.9
 ]
+HAND_RATES = [0.1, 0.1, 0.3, 0.3, 0.3, 0.1, 0.1 / 3, 0.1 / 3, 0.1 / 9, 0.1 / 9]
 
 
 def test_the_rule_judges_a_hand_worked_sequence_of_epoch_costs():
-    sitter = Babysitter(PandaRule(), FullyConnectedNet(2, 2, hidden_dims=(3,), rng=0))
-    assert [sitter.judge(cost) for cost, _ in HAND_WORKED] == [v for _, v in HAND_WORKED]
+    rule, costs = PandaRule(), [c for c, _ in HAND_WORKED]
+    got = [rule.verdict(costs[:k], HAND_RATES[:k], math.log(8)) for k in range(1, 11)]
+    assert got == [v for _, v in HAND_WORKED]
+
+
+@pytest.mark.parametrize(("costs", "rates", "expected"), [
+    ([2.6], [1.0], None),              # 2.6 < 2.303 + 0.576: not yet a blow-up
+    ([2.9], [1.0], "blow-up"),         # the first epoch is judged against ln 10
+    ([2.3, 1.5, 1.4], [1.0] * 3, None),  # slow, but no longer near the start: not timid
+    ([2.4, 2.35], [1.0] * 2, "creeping"),
+    ([2.4, 2.35], [1.0, 0.5], None),   # a cut ends the exploring
+    ([math.nan, 2.0, 1.9], [1.0, 0.3, 0.3], None),  # min() must not see the NaN first
+])
+def test_the_rule_judges_the_start_against_ln_c(costs, rates, expected):
+    assert PandaRule().verdict(costs, rates, math.log(10)) == expected
+
+
+def test_a_dead_relu_network_counts_as_a_blow_up():
+    """Every hidden unit silent on the dev set: no gradient reaches the first layer, so the
+    babysitter goes back and cuts the rate instead of waiting for a plateau."""
+    model = FullyConnectedNet(64, 10, hidden_dims=(16,), rng=0)
+    model.params["b1"][:] = -1e4
+    sitter = Babysitter(PandaRule(), model)
+    trainer = Trainer(model, Momentum(0.1), DIGITS.X_train, DIGITS.y_train,
+                      X_dev=DIGITS.X_dev, y_dev=DIGITS.y_dev, callbacks=[sitter])
+    trainer.run(1)
+    assert sitter.events[0][:2] == (1, "blow-up")
+    alive = FullyConnectedNet(64, 10, hidden_dims=(16,), rng=0)
+    sitter = Babysitter(PandaRule(), alive)
+    Trainer(alive, Momentum(0.1), DIGITS.X_train, DIGITS.y_train, X_dev=DIGITS.X_dev,
+            y_dev=DIGITS.y_dev, callbacks=[sitter]).run(1)
+    assert [e[1] for e in sitter.events] == []
 
 
 def test_the_callback_changes_the_rate_and_rolls_back_to_the_best_weights():
@@ -83,7 +114,7 @@ def test_the_callback_changes_the_rate_and_rolls_back_to_the_best_weights():
     epoch (W1 filled with the epoch number) and dev accuracies, and check what it did."""
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(40, 2)).astype(np.float32), rng.integers(0, 2, 40)
-    model = FullyConnectedNet(2, 2, hidden_dims=(3,), rng=0)
+    model = FullyConnectedNet(2, 8, hidden_dims=(3,), rng=0)  # starting cost ln 8
     trainer = Trainer(model, Momentum(0.1), X, y, X_dev=X, y_dev=y)
     sitter = Babysitter(PandaRule(), model)
     dev = [0.5, 0.6, 0.8, 0.7, 0.9, 0.3, 0.85, 0.2, 0.8, 0.8]
@@ -101,14 +132,15 @@ def test_the_callback_changes_the_rate_and_rolls_back_to_the_best_weights():
         trainer.epoch = epoch
         sitter.on_epoch_end(trainer)
         fills.append(model.params["W1"][0, 0])
-        if HAND_WORKED[epoch - 1][1] == "blow-up":
+        if epoch in (6, 8, 10):  # the blow-ups, and the plateau that slid back
             assert trainer.optimizer.t == 0 and trainer.optimizer.state == {}  # fresh
-    assert rates == pytest.approx([0.1, 0.1, 0.3, 0.3, 0.3, 0.1, 0.1 / 3, 0.1 / 3, 0.1 / 9,
-                                   0.1 / 9])
+    assert rates == pytest.approx(HAND_RATES)
     assert [(e, reason) for e, reason, _, _ in sitter.events] == [
         (2, "creeping"), (5, "plateau"), (6, "blow-up"), (8, "blow-up"), (10, "plateau")]
-    # After each blow-up the weights are those of the best dev accuracy so far (epoch 5).
-    assert fills[5] == 5.0 and fills[7] == 5.0 and fills[6] == 7.0
+    # After each blow-up the weights are those of the best dev accuracy so far (epoch 5);
+    # so after the last plateau, whose dev accuracy 0.8 is below that best 0.9.
+    assert fills[5] == 5.0 and fills[7] == 5.0 and fills[6] == 7.0 and fills[9] == 5.0
+    assert fills[4] == 5.0 and fills[8] == 9.0  # a plateau at the best keeps its weights
     assert [e.name for e in trainer.history.events] == ["learning_rate"] * 5
     np.testing.assert_allclose(sitter.result().learning_rates, rates)
 
@@ -139,7 +171,7 @@ def test_objective_for_run_trials_uses_num_epochs_as_the_budget():
 
 
 @pytest.mark.parametrize("bad", [{"factor": 1.0}, {"slow": 1.0}, {"patience": 0},
-                                 {"blowup": 0.9}])
+                                 {"blowup": 0.0}])
 def test_rule_refuses_settings_that_cannot_work(bad):
     with pytest.raises(ValueError):
         PandaRule(**bad)

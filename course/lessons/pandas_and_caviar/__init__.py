@@ -29,6 +29,7 @@ from course.lessons.pandas_and_caviar.babysitter import (
     BabysitResult,
     Babysitter,
     PandaRule,
+    babysat_vs_left_alone,
     babysit,
     babysit_digits,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "BabysitResult",
     "Babysitter",
     "PandaRule",
+    "babysat_vs_left_alone",
     "babysit",
     "babysit_digits",
     "babysitting_demo",

@@ -9,16 +9,21 @@
 
 A person babysitting a model looks at it every so often and nudges the learning rate.
 `PandaRule` writes down what such a person does; `Babysitter.on_epoch_end` applies it
-after every epoch, to the epoch's mean mini-batch cost:
+after every epoch, to the epoch's mean mini-batch cost. The yardstick is the starting cost
+ln C for C classes, what a network that knows nothing pays (a fresh one is near it):
 
-1) blow-up: the cost is NaN or above `blowup` times the lowest so far ->
-   go back to the best weights seen so far, divide the learning rate by `factor`, and
-   start the optimizer afresh (its velocity points the way the blow-up went);
+1) blow-up: the cost is NaN, or above the lowest so far (ln C before any epoch) by more
+   than `blowup` x ln C, or every unit of a ReLU hidden layer is silent on the dev set
+   (a dead network: no rate can revive it) -> go back to the best weights seen so far,
+   divide the learning rate by `factor`, and start the optimizer afresh (its velocity
+   points the way the blow-up went);
 2) creeping: while exploring (no cut yet and no epoch whose cost rose), an epoch that
-   lowers the cost by less than the fraction `slow` -> multiply the learning rate by
-   `factor` (it was too timid);
-3) plateau: `patience` epochs in a row without a new lowest cost (by at least
-   `slow` / 10 of it) -> divide the learning rate by `factor`.
+   lowers the cost by less than the fraction `slow` while the cost is still within `slow`
+   of ln C -> multiply the learning rate by `factor` (it was too timid). A cost that has
+   left the start but falls slowly is not timid: the rate may be too high already;
+3) plateau: `patience` epochs in a row at the current rate without a cost clearly below
+   (by `slow` / 10) the lowest before them -> divide the learning rate by `factor`, and if
+   the dev accuracy has slid below its best, go on from the best weights.
 
 The weights it goes back to are those of the best dev accuracy so far (the starting
 weights until an epoch has been scored). When a step's cost is NaN or runs away, the
@@ -33,15 +38,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
 from course.data import cached_digits_split
-from course.nn import Trainer, build_from_config
+from course.nn import Trainer, build_from_config, train_from_config
 from course.nn.training import CONFIG_DEFAULTS
 from course.search.results import TrialResult
 
-__all__ = ["PandaRule", "Babysitter", "BabysitResult", "babysit", "babysit_digits"]
+__all__ = ["PandaRule", "Babysitter", "BabysitResult", "babysit", "babysit_digits",
+           "babysat_vs_left_alone"]
 
 
 @dataclass(frozen=True)
@@ -75,12 +82,15 @@ class PandaRule:
         oldest first, the epoch to judge last; start_cost is the cost of knowing nothing,
         ln C for C classes (a fresh network's cost is near it).
         """
+        if not len(costs) == len(rates) >= 1:
+            raise ValueError(f"verdict needs one cost and one rate per epoch, at least one "
+                             f"epoch; got {len(costs)} costs and {len(rates)} rates.")
         cost = costs[-1]
         lowest = min([start_cost, *(c for c in costs[:-1] if math.isfinite(c))])
         if not math.isfinite(cost) or cost > lowest + self.blowup * start_cost:
             return "blow-up"
-        never_cut = all(b >= a for a, b in zip(rates, rates[1:]))
-        never_rose = all(b <= a for a, b in zip(costs, costs[1:]))
+        never_cut = all(b >= a for a, b in pairwise(rates))
+        never_rose = all(b <= a for a, b in pairwise(costs))
         if (never_cut and never_rose and len(costs) >= 2
                 and cost > (1 - self.slow) * costs[-2]
                 and cost > (1 - self.slow) * start_cost):
@@ -243,3 +253,23 @@ def babysit_digits(config):
     num_epochs = config.pop("num_epochs", CONFIG_DEFAULTS["num_epochs"])
     result = babysit(config, cached_digits_split(), num_epochs=num_epochs)
     return TrialResult(result.score, result.curve)
+
+
+def babysat_vs_left_alone(config, data, start_rates, seeds, *, num_epochs, rule=PandaRule()):
+    """The rule's worth, measured: for every start rate and seed, the final dev accuracy of
+    `config` babysat by `rule` and of the same start left alone.
+
+    Returns {start rate: {"babysat": array over seeds, "alone": array over seeds}}. The
+    seed picks the starting weights and the batch order (config["seed"]); both runs of a
+    pair share it, so they differ only by what the rule did.
+    """
+    table = {}
+    for rate in start_rates:
+        runs = [{**config, "learning_rate": float(rate), "seed": int(seed)} for seed in seeds]
+        babysat = [babysit(c, data, num_epochs=num_epochs, rule=rule).score for c in runs]
+        alone = []
+        for c in runs:
+            history = train_from_config({**c, "num_epochs": num_epochs}, data)[1]
+            alone.append(history.dev_accuracy[-1] if history.dev_accuracy else math.nan)
+        table[rate] = {"babysat": np.array(babysat), "alone": np.array(alone)}
+    return table
