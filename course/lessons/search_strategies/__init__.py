@@ -13,6 +13,8 @@ What the lesson computes (no screen code) and the demo that shows each:
     digits_search              a real grid or random search on the digits: tuning_configs,
                                training_config, run_trial, stream_trials, search_snapshots
     digits_search_demo         digits_tuning_demo(): trials streamed from a background thread
+    nuisance_study             depth_study: depth compared at a fixed learning rate and with
+                               the rate tuned for each depth
 
 Each demo returns a `course.demos.view.DemoView` (compute -> Plot -> view). The notebook
 and the playground import from here:
@@ -25,6 +27,7 @@ from course.lessons.search_strategies.coarse_to_fine_zoom import (
     ZOOM_SPACE,
     run_zoom,
     zoom_objective,
+    zoom_vs_random,
 )
 from course.lessons.search_strategies.coarse_to_fine_zoom_demo import coarse_to_fine_demo
 from course.lessons.search_strategies.digits_search import (
@@ -35,6 +38,7 @@ from course.lessons.search_strategies.digits_search import (
     tuning_configs,
 )
 from course.lessons.search_strategies.digits_search_demo import digits_tuning_demo
+from course.lessons.search_strategies.nuisance_study import depth_study
 from course.lessons.search_strategies.strategy_comparison import (
     best_on_random_objectives,
     compare_strategies,
@@ -49,6 +53,7 @@ __all__ = [
     "best_on_random_objectives",
     "coarse_to_fine_demo",
     "compare_strategies",
+    "depth_study",
     "digits_tuning_demo",
     "objective",
     "run_trial",
@@ -60,4 +65,5 @@ __all__ = [
     "training_config",
     "tuning_configs",
     "zoom_objective",
+    "zoom_vs_random",
 ]

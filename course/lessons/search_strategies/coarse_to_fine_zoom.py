@@ -8,6 +8,7 @@ trials per round they settle on the hill.
     zoom_objective(config) -> score       config {"x", "y"} in [0, 1]^2
     zoom_surface(x, y) -> scores          the same, on arrays (for pictures)
     run_zoom(n_per_round, keep, seed) -> one dict per round (cached)
+    zoom_vs_random(seeds) -> (coarse-to-fine best scores, random best scores), per seed
 
 No screen code here; the demo is coarse_to_fine_zoom_demo.
 """
@@ -18,10 +19,10 @@ import functools
 
 import numpy as np
 
-from course.search import Uniform, coarse_to_fine
+from course.search import Uniform, coarse_to_fine, random_configs
 
 __all__ = ["HILL", "ROUNDS", "ZOOM_MARGIN", "ZOOM_SPACE", "run_zoom", "zoom_objective",
-           "zoom_surface"]
+           "zoom_surface", "zoom_vs_random"]
 
 ROUNDS = 4
 ZOOM_SPACE = {"x": Uniform(0.0, 1.0), "y": Uniform(0.0, 1.0)}
@@ -62,3 +63,22 @@ def run_zoom(n_per_round, keep, seed):
         rounds.append({"region": region, "points": points, "scores": scores,
                        "best_so_far": best})
     return tuple(rounds)
+
+
+def zoom_vs_random(seeds, *, n_per_round=12, rounds=ROUNDS, keep=3):
+    """Coarse-to-fine against plain random search with the same number of trials.
+
+    For every seed: the best score of coarse_to_fine (`rounds` rounds of `n_per_round`,
+    boxes around the `keep` best) and of `rounds * n_per_round` random trials drawn with
+    numpy's default_rng(seed). Returns two arrays over the seeds: (zoomed, plain).
+    """
+    zoomed, plain = [], []
+    for seed in seeds:
+        result = coarse_to_fine(zoom_objective, ZOOM_SPACE, n_per_round=n_per_round,
+                                rounds=rounds, keep=keep, seed=int(seed), margin=ZOOM_MARGIN,
+                                progress=False)
+        zoomed.append(result.best_score)
+        configs = random_configs(ZOOM_SPACE, rounds * n_per_round,
+                                 np.random.default_rng(int(seed)))
+        plain.append(max(zoom_objective(c) for c in configs))
+    return np.array(zoomed), np.array(plain)
