@@ -69,3 +69,46 @@ def test_the_budget_table_says_what_the_prose_says(seeds):
     assert ample[halving]["found_best"] > max(ample[panda]["found_best"],
                                               ample[rand]["found_best"])
     assert ample[panda]["found_best"] < tight[panda]["found_best"]
+
+
+def test_one_nudge_up_helps_on_most_seeds_and_a_huge_one_never_does():
+    """Section 2's replay on 8 other seeds: left alone near a coin flip; a nudge to 0.3 or
+    3 beats it on most seeds (at least 6 of 8); a nudge to 10 stays near a coin flip
+    (under 0.65, with 80 dev points) on every seed."""
+    from course.lessons.pandas_and_caviar import nudge_study
+
+    table = nudge_study(range(100, 108), new_rates=(0.3, 3.0, 10.0))
+    alone = table[None]
+    assert np.median(alone) < 0.65, alone
+    for rate in (0.3, 3.0):
+        assert np.sum(table[rate] > alone) >= 6, (rate, table[rate], alone)
+    assert np.all(table[10.0] < 0.65), table[10.0]
+
+
+def test_both_sanity_checks_pass_on_other_seeds():
+    """Section 3's checks on 8 other seeds: the starting cost is a little above ln 10 (less
+    than 25% above, never below by more than 5%), and 20 examples are all classified right
+    within 200 epochs with their cost under 0.1."""
+    from course.lessons.pandas_and_caviar import overfit_tiny_batch, starting_costs
+
+    config = {**CONFIG, "learning_rate": 0.1}
+    ratio = starting_costs(config, digits_split(seed=0), range(100, 108)) / np.log(10)
+    assert np.all((ratio > 0.95) & (ratio < 1.25)), ratio
+    fitted, costs = overfit_tiny_batch(config, digits_split(seed=0), range(100, 108))
+    assert np.all(fitted <= 200) and np.all(costs < 0.1), (fitted, costs)
+
+
+def test_decay_calms_the_end_and_pays_only_at_a_bouncing_rate():
+    """Section 3's decay study on 8 other seeds: the wobble's median shrinks at both rates;
+    at 6 the worst final accuracy rises; at 1 the median final accuracy falls."""
+    from course.lessons.pandas_and_caviar import decay_study
+
+    for rate in (1.0, 6.0):
+        study = decay_study({**CONFIG, "learning_rate": rate}, digits_split(seed=0),
+                            (0.0, 0.3), range(100, 108))
+        plain, decayed = study[0.0], study[0.3]
+        assert np.median(decayed["wobble"]) < np.median(plain["wobble"]), (rate, study)
+        if rate == 6.0:
+            assert np.nanmin(decayed["final"]) > np.nanmin(plain["final"]), study
+        else:
+            assert np.median(decayed["final"]) < np.median(plain["final"]), study

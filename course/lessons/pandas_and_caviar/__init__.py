@@ -4,9 +4,13 @@ What the lesson computes (no screen code) and the demo that shows each:
 
     babysitter             the automatic panda: PandaRule, the Babysitter Trainer callback
                            that applies it after every epoch, babysit (one run, a
-                           BabysitResult), babysit_digits (an objective for run_trials)
+                           BabysitResult), babysit_digits (an objective for run_trials),
+                           babysat_vs_left_alone (the rule's worth over seeds)
+    checks_and_decay       sanity checks before tuning (starting_costs, overfit_tiny_batch)
+                           and learning-rate decay measured over seeds (decay_study)
     spiral_training        one tanh network on 2-D spirals, the run a learner babysits by
-                           hand: spiral_split, make_trainer, boundary_grid, frame_data
+                           hand: spiral_split, make_trainer, boundary_grid, frame_data,
+                           nudge_study (one slider change replayed over seeds)
     spiral_training_demo   babysitting_demo(): that run training live in a thread, its
                            learning rate and momentum on sliders
     caviar_runs            many models at once: run_caviar, run_pandas, expected_best
@@ -48,12 +52,18 @@ from course.lessons.pandas_and_caviar.caviar_runs import (
     run_pandas,
 )
 from course.lessons.pandas_and_caviar.caviar_runs_demo import caviar_demo
+from course.lessons.pandas_and_caviar.checks_and_decay import (
+    decay_study,
+    overfit_tiny_batch,
+    starting_costs,
+)
 from course.lessons.pandas_and_caviar.halving_rungs import halving_data
 from course.lessons.pandas_and_caviar.halving_rungs_demo import halving_demo
 from course.lessons.pandas_and_caviar.spiral_training import (
     boundary_grid,
     frame_data,
     make_trainer,
+    nudge_study,
     spiral_split,
 )
 from course.lessons.pandas_and_caviar.spiral_training_demo import babysitting_demo
@@ -73,14 +83,18 @@ __all__ = [
     "caviar_demo",
     "compare_methods",
     "compare_over_seeds",
+    "decay_study",
     "expected_best",
     "frame_data",
     "halving_data",
     "halving_demo",
     "halving_size",
     "make_trainer",
+    "nudge_study",
+    "overfit_tiny_batch",
     "run_caviar",
     "run_pandas",
     "spiral_split",
+    "starting_costs",
     "summarize",
 ]

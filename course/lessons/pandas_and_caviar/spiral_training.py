@@ -4,6 +4,7 @@
     trainer = make_trainer(data, {"learning_rate": 0.03, "momentum": 0.9})
     grid = boundary_grid(data.X_train, resolution=50)
     frame = frame_data(trainer, grid)                            # what one frame shows
+    nudge_study(seeds, new_rates) -> {None: left alone, rate: nudged}, dev accuracy per seed
 
 `make_trainer` builds a fresh tanh network with momentum SGD, seeded, so two trainers
 built alike step alike (the lesson replays a slider change with one). `frame_data`
@@ -26,7 +27,8 @@ from course.nn import FullyConnectedNet, Momentum, Trainer
 from course.rng import as_rng
 from course.smoothing import exponentially_weighted_average
 
-__all__ = ["spiral_split", "make_trainer", "Grid", "boundary_grid", "frame_data"]
+__all__ = ["spiral_split", "make_trainer", "nudge_study", "Grid", "boundary_grid",
+           "frame_data"]
 
 
 def spiral_split(n_samples=400, noise=0.25, seed=0):
@@ -48,6 +50,31 @@ def make_trainer(data, hyperparameters, *, hidden_dims=(24, 24), batch_size=32, 
                          momentum=hyperparameters.get("momentum", 0.9))
     return Trainer(model, optimizer, data.X_train, data.y_train, batch_size=batch_size,
                    X_dev=data.X_dev, y_dev=data.y_dev, rng=rng, on_divergence="stop")
+
+
+def nudge_study(seeds, new_rates, *, start_rate=0.03, change_at=30, num_epochs=150):
+    """What one nudge of the learning rate is worth, replayed without the widget.
+
+    For every seed (the spirals, the weights and the batch order), the dev accuracy after
+    `num_epochs` epochs left at `start_rate`, and after the rate was changed once, to each
+    of `new_rates`, after `change_at` epochs (as the demo's slider does). Returns
+    {None: array over seeds, rate: array over seeds for each new rate}.
+    """
+    table = {}
+    for new_rate in (None, *new_rates):
+        scores = []
+        for seed in seeds:
+            trainer = make_trainer(spiral_split(seed=int(seed)),
+                                   {"learning_rate": start_rate, "momentum": 0.9},
+                                   seed=int(seed))
+            while trainer.epoch < num_epochs:
+                if new_rate is not None and trainer.epoch == change_at \
+                        and not trainer.history.events:
+                    trainer.set_hyperparameter("learning_rate", float(new_rate))
+                trainer.step()
+            scores.append(trainer.history.dev_accuracy[-1])
+        table[new_rate] = np.array(scores)
+    return table
 
 
 class Grid(NamedTuple):
