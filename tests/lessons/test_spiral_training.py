@@ -255,3 +255,32 @@ def test_status_line_states_the_run_and_its_state(demo):
     assert "learning rate 0.05" in demo.status.value and "[paused]" in demo.status.value
     demo.controls["run"].value = True
     wait_for(lambda: "[running]" in demo.status.value)
+
+
+def test_key_presses_on_one_slider_make_one_marker_and_a_pause_makes_two(demo):
+    """Five quick steps of the learning-rate slider (the keyboard's arrow key), while
+    paused: one marker from the first old value to the last new one. A change of another
+    slider stays its own marker."""
+    session = demo.session
+    wait_for(lambda: demo.data is not None)
+    for value in (0.06, 0.07, 0.08, 0.09, 0.1):
+        demo.controls["learning_rate"].value = value
+    demo.controls["momentum"].value = 0.5
+    wait_for(lambda: len(session.trainer.history.events) == 6 and len(demo.data["events"]) == 2)
+    rate, momentum = demo.data["events"]
+    assert (rate.name, rate.old, rate.new) == ("learning_rate", 0.05, pytest.approx(0.1))
+    assert (momentum.name, momentum.old, momentum.new) == ("momentum", 0.9, 0.5)
+
+
+def test_merge_nearby_events_keeps_changes_apart_by_time_and_by_name():
+    from course.lessons.pandas_and_caviar import merge_nearby_events
+    from course.nn.training import Event
+
+    events = [Event(0, "learning_rate", 0.1, 0.2), Event(3, "learning_rate", 0.2, 0.3),
+              Event(4, "momentum", 0.9, 0.5), Event(5, "learning_rate", 0.3, 0.4),
+              Event(30, "learning_rate", 0.4, 0.5), Event(39, "learning_rate", 0.5, 0.6)]
+    assert merge_nearby_events(events, window=10) == [
+        Event(0, "learning_rate", 0.1, 0.3), Event(4, "momentum", 0.9, 0.5),
+        Event(5, "learning_rate", 0.3, 0.4), Event(30, "learning_rate", 0.4, 0.6)]
+    assert merge_nearby_events(events, window=1) == events
+    assert events[0] == Event(0, "learning_rate", 0.1, 0.2)  # the input is left alone

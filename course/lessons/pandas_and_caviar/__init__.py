@@ -63,6 +63,7 @@ from course.lessons.pandas_and_caviar.spiral_training import (
     boundary_grid,
     frame_data,
     make_trainer,
+    merge_nearby_events,
     nudge_study,
     spiral_split,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "halving_demo",
     "halving_size",
     "make_trainer",
+    "merge_nearby_events",
     "nudge_study",
     "overfit_tiny_batch",
     "run_caviar",

@@ -28,7 +28,7 @@ from course.rng import as_rng
 from course.smoothing import exponentially_weighted_average
 
 __all__ = ["spiral_split", "make_trainer", "nudge_study", "Grid", "boundary_grid",
-           "frame_data"]
+           "frame_data", "merge_nearby_events"]
 
 
 def spiral_split(n_samples=400, noise=0.25, seed=0):
@@ -97,6 +97,25 @@ def boundary_grid(X, resolution=50, margin=0.4):
     return Grid(points, (low[0], high[0], low[1], high[1]), resolution)
 
 
+def merge_nearby_events(events, window):
+    """Changes of one hyperparameter less than `window` iterations apart, as one change.
+
+    A slider moved with the keyboard sends one change per key press, a few steps apart;
+    on the curves that is one decision (the first value -> the last), drawn as one marker.
+    A change of another hyperparameter in between, or a pause of `window` iterations or
+    more, keeps them apart. Returns a new list; `events` is not changed.
+    """
+    merged = []
+    for event in events:
+        last = merged[-1] if merged else None
+        if last is not None and last.name == event.name \
+                and event.iteration - last.iteration < window:
+            merged[-1] = last._replace(new=event.new)
+        else:
+            merged.append(event)
+    return merged
+
+
 def frame_data(trainer, grid):
     """Everything one frame shows, copied out of the trainer (call it in the training thread).
 
@@ -122,7 +141,7 @@ def frame_data(trainer, grid):
         "epoch_iterations": np.asarray(history.epochs, dtype=float) * steps_per_epoch,
         "train_accuracy": np.asarray(history.train_accuracy, dtype=float),
         "dev_accuracy": np.asarray(history.dev_accuracy, dtype=float),
-        "events": list(history.events),
+        "events": merge_nearby_events(history.events, steps_per_epoch),
         "hyperparameters": trainer.hyperparameters(),
         "probability": probability.reshape(grid.resolution, grid.resolution),
         "diverged": history.diverged,
