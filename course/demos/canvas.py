@@ -27,6 +27,13 @@ everything else (axes, ticks, labels, fixed curves) is drawn once, kept as a
 background and reused. Call `canvas.invalidate()` after changing anything that is
 not animated (limits, titles, a redrawn axes) so the next refresh draws it all again.
 `figure_to_png` is the same rendering without ipywidgets.
+
+The picture is drawn at `pixel_ratio` times the figure's own size (2 by default) and shown
+at its own size, figsize x dpi CSS pixels, so its text and lines stay sharp on a screen
+with 2 device pixels per CSS pixel (most laptops and phones today) instead of being
+scaled up and blurred. The kernel cannot know the reader's screen, so 2 serves both kinds:
+an ordinary screen shows the picture scaled down, which stays sharp. The image also never
+grows wider than its container, so a narrow window shrinks it instead of cutting it off.
 """
 
 from __future__ import annotations
@@ -71,14 +78,23 @@ class FigureImage:
     Parameters
     ----------
     figsize : (width, height) in inches.
-    dpi : dots per inch; the picture is figsize * dpi pixels.
+    dpi : CSS pixels per inch; the picture shows figsize * dpi CSS pixels.
+    pixel_ratio : device pixels drawn per CSS pixel; the PNG is figsize * dpi *
+        pixel_ratio pixels.
     min_interval : seconds; refreshes closer together than this are merged (0 = never).
     """
 
-    def __init__(self, figsize=(6.0, 2.6), dpi=80, *, min_interval=0.0):
-        self.figure = Figure(figsize=figsize, dpi=dpi)
+    def __init__(self, figsize=(6.0, 2.6), dpi=80, *, pixel_ratio=2, min_interval=0.0):
+        if not (isinstance(pixel_ratio, int | float) and 1 <= pixel_ratio <= 4):
+            raise ValueError(f"pixel_ratio must be a number from 1 to 4 (device pixels per "
+                             f"CSS pixel), got {pixel_ratio!r}.")
+        self.pixel_ratio = pixel_ratio
+        self.figure = Figure(figsize=figsize, dpi=dpi * pixel_ratio)
         FigureCanvasAgg(self.figure)
-        self.image = ipywidgets.Image(format="png")
+        width = round(figsize[0] * dpi)
+        self.image = ipywidgets.Image(
+            format="png", layout=ipywidgets.Layout(width=f"{width}px", max_width="100%",
+                                                   height="auto"))
         self.lock = threading.RLock()
         self.min_interval = float(min_interval)
         self.render_count = 0  # number of PNGs drawn so far

@@ -46,7 +46,7 @@ class DemoView(ipywidgets.VBox):
     describe : optional callable(data) -> HTML for the status line.
     background : run compute in a thread, streaming what it yields (see module doc).
     pending : optional callable(values) -> HTML shown while background work runs.
-    figsize, dpi, min_interval : passed to the FigureImage.
+    figsize, dpi, pixel_ratio, min_interval : passed to the FigureImage.
     per_row : how many controls share a row.
     extra : more widgets (buttons, say) placed after the controls.
     side : an optional widget shown to the right of the picture.
@@ -54,10 +54,11 @@ class DemoView(ipywidgets.VBox):
     """
 
     def __init__(self, controls, compute, make_plot, *, describe=None, background=False,
-                 pending=None, figsize=(9.0, 3.0), dpi=80, min_interval=0.0, per_row=3,
-                 extra=(), side=None, run_now=True):
+                 pending=None, figsize=(9.0, 3.0), dpi=80, pixel_ratio=2, min_interval=0.0,
+                 per_row=3, extra=(), side=None, run_now=True):
         self.controls = dict(controls)
-        self.canvas = FigureImage(figsize=figsize, dpi=dpi, min_interval=min_interval)
+        self.canvas = FigureImage(figsize=figsize, dpi=dpi, pixel_ratio=pixel_ratio,
+                                  min_interval=min_interval)
         self.figure = self.canvas.figure
         self.image = self.canvas.image
         self.status = ipywidgets.HTML()

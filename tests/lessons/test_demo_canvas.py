@@ -27,7 +27,8 @@ def test_refresh_shows_the_figure_pixels_and_changes_with_the_artists():
     assert canvas.png == b""
     assert canvas.refresh()
     first = decode(canvas.png)
-    assert first.shape == (75, 100, 3)  # figsize * dpi, height first
+    assert first.shape == (150, 200, 3)  # figsize * dpi * pixel_ratio 2, height first
+    assert canvas.image.layout.width == "100px"  # shown at figsize * dpi CSS pixels
     # The red line is drawn: some pixels are strongly red.
     red = (first[..., 0] > 200) & (first[..., 1] < 80) & (first[..., 2] < 80)
     assert red.sum() > 20
@@ -96,3 +97,29 @@ def test_blitted_refresh_matches_a_full_draw():
     assert np.mean(np.abs(blitted.astype(int) - full.astype(int)) > 40) < 0.002
     # and the old line position is gone (no trail left from the first frame)
     assert np.array_equal(blitted[-15:-10, 30:70], full[-15:-10, 30:70])
+
+
+def test_the_pixel_ratio_sharpens_without_changing_the_shown_size():
+    """Drawn at pixel_ratio 1 and 3, the picture has 1x and 3x the pixels, the same CSS
+    width, and the same picture: the 3x one, averaged over 3 x 3 blocks, is close to the
+    1x one."""
+    sharp = FigureImage(figsize=(2, 1.5), dpi=50, pixel_ratio=3)
+    plain = FigureImage(figsize=(2, 1.5), dpi=50, pixel_ratio=1)
+    for canvas in (sharp, plain):
+        ax = canvas.figure.add_subplot()
+        ax.plot([0, 1], [0, 1], lw=4, color="red")
+        ax.set_axis_off()
+        canvas.refresh()
+    big, small = decode(sharp.png).astype(float), decode(plain.png).astype(float)
+    assert big.shape == (225, 300, 3) and small.shape == (75, 100, 3)
+    assert sharp.image.layout.width == plain.image.layout.width == "100px"
+    pooled = big.reshape(75, 3, 100, 3, 3).mean(axis=(1, 3))
+    assert np.abs(pooled - small).mean() < 6  # out of 255: the same picture
+
+
+def test_a_pixel_ratio_out_of_range_is_refused_with_its_value():
+    import pytest
+
+    for bad in (0.5, 8, "2"):
+        with pytest.raises(ValueError, match="pixel_ratio must be a number from 1 to 4"):
+            FigureImage(pixel_ratio=bad)

@@ -42,6 +42,7 @@ def make_view(compute, builds=None, **kwargs):
     controls = {"level": ipywidgets.IntSlider(value=1, min=0, max=10)}
     return DemoView(controls, compute, lambda canvas, data: LevelPlot(canvas, data, builds),
                     describe=kwargs.pop("describe", describe), figsize=(2, 2), dpi=50,
+                    pixel_ratio=1,
                     **kwargs)
 
 
