@@ -15,8 +15,9 @@ except ModuleNotFoundError:  # Python 3.10
 ROOT = Path(__file__).resolve().parents[2]
 # Conda splits some pip extras into separate packages.
 CONDA_SPLITS = {"dask[distributed]": ["dask", "distributed"]}
-# Extras that are deliberately not part of the conda environment.
-NOT_IN_CONDA = {"bench"}
+# Extras that are deliberately not part of the (students') conda environment: developers
+# pip-install them into it, as environment.yml's header says.
+NOT_IN_CONDA = {"bench", "dev", "browser"}
 
 
 def pip_requirements() -> dict[str, str]:
@@ -75,3 +76,12 @@ def test_checker_notices_a_changed_bound(tmp_path):
     dropped = tmp_path / "dropped.yml"
     dropped.write_text(text.replace("  - tqdm>=4.66\n", ""))
     assert "tqdm" in set(pip_requirements()) - set(conda_requirements(dropped))
+
+
+def test_students_conda_environment_has_no_test_tools():
+    """The students' environment opens the lessons; pytest, ruff and Playwright are the
+    developers' (installed with pip on top, as its header says)."""
+    conda = conda_requirements()
+    assert not {"pytest", "ruff", "playwright", "hypothesis"} & set(conda)
+    header = (ROOT / "environment.yml").read_text()
+    assert 'pip install -e ".[dev,browser]"' in header and "python -m course.lab" in header
