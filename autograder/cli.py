@@ -86,12 +86,19 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from autograder.collect import CollectError, collect
+    from autograder.collect import CollectError, collect, collect_exchange
 
     course = _course(args)
     name = _assignment(course, args.assignment)
+    if (args.path is None) == (args.exchange is None):
+        raise CommandError("give either PATH (a folder or zip of notebooks) or --exchange "
+                           "(nbgrader's exchange), not both and not neither")
     try:
-        outcome = collect(Path(args.path), course, name)
+        if args.exchange is not None:
+            root = Path(args.exchange) if args.exchange else None
+            outcome = collect_exchange(course, name, root)
+        else:
+            outcome = collect(Path(args.path), course, name)
     except CollectError as exc:
         raise CommandError(str(exc)) from None
     for student, note in outcome.placed:
@@ -171,7 +178,12 @@ def parser() -> argparse.ArgumentParser:
     p = command("release", cmd_release, "write student versions to DIR/release/NAME/")
     p.add_argument("names", nargs="*", metavar="NAME")
     p = command("collect", cmd_collect, "place student notebooks into DIR/submitted/")
-    p.add_argument("path", metavar="PATH", help="a folder or a .zip of student notebooks")
+    p.add_argument("path", metavar="PATH", nargs="?",
+                   help="a folder or a .zip of student notebooks")
+    p.add_argument("--exchange", nargs="?", const="", metavar="ROOT",
+                   help="collect each student's latest submission from nbgrader's exchange "
+                        "instead (default ROOT: c.Exchange.root in nbgrader_config.py, else "
+                        "/srv/nbgrader/exchange)")
     p.add_argument("--assignment", required=True, metavar="NAME")
     p = command("grade", cmd_grade, "grade submissions in sandboxed processes")
     p.add_argument("name", metavar="NAME")

@@ -160,11 +160,13 @@ def _collect(path: Path, course: Path, name: str) -> Outcome:
         return _place_all(root, course, assignment, outcome)
 
 
-def _place_all(root: Path, course: Path, assignment, outcome: Outcome) -> Outcome:
+def _place_all(root: Path, course: Path, assignment, outcome: Outcome,
+               shown_as: dict | None = None) -> Outcome:
     manifest_file = ledger.manifest_path(course, assignment.name)
     manifest = ledger.read_manifest(course, assignment.name)
     by_student: dict[str, list[tuple[Path, str]]] = {}
     for student, source, shown in _candidates(root, outcome):
+        shown = (shown_as or {}).get(student, shown)
         if not valid_student_id(student):
             outcome.skipped.append((shown, f"{student!r} is not a usable student id"))
         else:
@@ -184,7 +186,7 @@ def _place_all(root: Path, course: Path, assignment, outcome: Outcome) -> Outcom
             continue
         note = _place(course, assignment, student, data)
         flags = []
-        if "/" in shown and source.name != assignment.notebook:
+        if "/" in shown and source.name != assignment.notebook and not shown_as:
             flags.append({"kind": "renamed",
                           "detail": f"handed in as {shown}, not {assignment.notebook}"})
         manifest[student] = {
@@ -221,3 +223,91 @@ def _place(course: Path, assignment, student: str, data: bytes) -> str:
     (folder / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S.000000 UTC",
                                                         time.gmtime()) + "\n")
     return note
+
+
+# --- nbgrader's exchange -------------------------------------------------------------------
+
+DEFAULT_EXCHANGE = Path("/srv/nbgrader/exchange")  # nbgrader's own default Exchange.root
+EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback reads
+MAX_EXCHANGE_FILE = 1024
+
+
+def exchange_settings(course: Path) -> tuple[Path, str]:
+    """(exchange root, course id) from the course's nbgrader_config.py, as nbgrader reads
+    them: Exchange.root (default /srv/nbgrader/exchange) and CourseDirectory.course_id."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config_file = CourseFolder.of(course).nbgrader_config
+    if not config_file.is_file():
+        raise CollectError(f"{config_file} does not exist: the exchange's course id comes "
+                           f"from it (c.CourseDirectory.course_id)")
+    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    course_id = config.CourseDirectory.get("course_id", "")
+    if not course_id:
+        raise CollectError(f"{config_file} sets no c.CourseDirectory.course_id, so the "
+                           f"exchange's folder for this course is unknown")
+    root = Path(config.Exchange.get("root", DEFAULT_EXCHANGE))
+    return root, str(course_id)
+
+
+def latest_in_exchange(inbound: Path, name: str, outcome: Outcome) -> dict[str, Path]:
+    """{student: their latest submission folder} among nbgrader's inbound folders
+    ``student+NAME+timestamp[+random]``, the latest by the timestamp in the name, as
+    nbgrader collect chooses. Links and unreadable names are listed as skipped."""
+    from nbgrader.utils import parse_utc
+
+    latest: dict[str, tuple] = {}
+    for entry in sorted(inbound.iterdir()):
+        parts = entry.name.split("+")
+        if len(parts) < 3 or parts[1] != name:
+            continue  # another assignment's submission, or not nbgrader's
+        if entry.is_symlink() or not entry.is_dir():
+            outcome.skipped.append((entry.name, "not a submission folder (links are never "
+                                                "followed)"))
+            continue
+        try:
+            when = parse_utc(parts[2])
+        except (ValueError, OverflowError, TypeError):
+            outcome.skipped.append((entry.name, "its time stamp is not a date"))
+            continue
+        if parts[0] not in latest or when > latest[parts[0]][0]:
+            latest[parts[0]] = (when, entry)
+    return {student: entry for student, (_, entry) in latest.items()}
+
+
+def collect_exchange(course: Path, name: str, root: Path | None = None) -> Outcome:
+    """Place each student's latest submission of NAME from nbgrader's exchange into
+    submitted/, with the manifest and the never-overwrite rule of `collect`, and keep
+    the exchange's timestamp.txt and submission_secret.txt beside it for release_feedback.
+    The exchange is only read."""
+    with ledger.lock(course, name):
+        assignment = load(name)
+        exchange_root, course_id = exchange_settings(course)
+        inbound = Path(root or exchange_root).expanduser() / course_id / "inbound"
+        if not inbound.is_dir():
+            raise CollectError(f"{inbound} does not exist: is the exchange root right "
+                               f"(--exchange DIR or c.Exchange.root) and has anyone submitted?")
+        outcome = Outcome()
+        chosen = latest_in_exchange(inbound, name, outcome)
+        with tempfile.TemporaryDirectory(prefix="autograder-exchange-") as scratch:
+            shown_as = {}
+            for student, folder in chosen.items():
+                notebook_file = folder / assignment.notebook
+                if notebook_file.is_symlink() or not notebook_file.is_file():
+                    outcome.skipped.append((f"{folder.name}/{assignment.notebook}",
+                                            "missing, or not a plain file"))
+                    continue
+                target = Path(scratch) / student
+                target.mkdir()
+                shutil.copyfile(notebook_file, target / assignment.notebook)
+                shown_as[student] = f"exchange: {folder.name}"
+            _place_all(Path(scratch), course, assignment, outcome, shown_as)
+        placed = {student for student, _ in outcome.placed}
+        for student in placed:
+            keep = CourseFolder.of(course).submission(student, name)
+            for file_name in EXCHANGE_FILES:
+                source = chosen[student] / file_name
+                if (source.is_file() and not source.is_symlink()
+                        and source.stat().st_size <= MAX_EXCHANGE_FILE):
+                    shutil.copyfile(source, keep / file_name)
+        return outcome
