@@ -9,9 +9,9 @@ What the lesson computes (no screen code) and the demo that shows each:
     shape_training_demo       network_shape_demo(): sliders for the shape, the boundary
                               forming as it trains, the parameters it learns
     learning_rate_runs        batch gradient descent on the two moons at one learning
-                              rate, and the name of what its cost curve did:
-                              train_with_learning_rate, classify_run, learning_rate_sweep,
-                              moons_data
+                              rate, a sweep of rates, and each run's regime measured
+                              against the sweep: train_with_learning_rate,
+                              learning_rate_sweep, regime, sweep_summary, moons_data
     learning_rate_runs_demo   learning_rate_demo(): a log slider, the cost curve, the sweep
 
 Each demo returns a `course.demos.view.DemoView` (compute -> Plot -> view). The notebook
@@ -21,9 +21,11 @@ and the playground import from here:
 """
 
 from course.lessons.parameters_vs_hyperparameters.learning_rate_runs import (
-    classify_run,
     learning_rate_sweep,
     moons_data,
+    regime,
+    still_falling,
+    sweep_summary,
     train_with_learning_rate,
 )
 from course.lessons.parameters_vs_hyperparameters.learning_rate_runs_demo import (
@@ -39,13 +41,15 @@ from course.lessons.parameters_vs_hyperparameters.shape_training_demo import (
 )
 
 __all__ = [
-    "classify_run",
     "learning_rate_demo",
     "learning_rate_sweep",
     "moons_data",
     "network_shape_demo",
+    "regime",
     "shape_snapshots",
     "spiral_data",
+    "still_falling",
+    "sweep_summary",
     "train_shape",
     "train_with_learning_rate",
 ]
