@@ -13,6 +13,10 @@ What the lesson computes (no screen code) and the demo that shows each:
                               against the sweep: train_with_learning_rate,
                               learning_rate_sweep, regime, sweep_summary, moons_data
     learning_rate_runs_demo   learning_rate_demo(): a log slider, the cost curve, the sweep
+    choosing_on_test          how much choosing on the test set overstates the result:
+                              candidate_correctness, recut_protocols, optimism_over_seeds,
+                              saved_optimism (the lesson's 12 seeds, saved by the script
+                              save_choosing_on_test_seeds)
 
 Each demo returns a `course.demos.view.DemoView` (compute -> Plot -> view). The notebook
 and the playground import from here:
@@ -20,7 +24,17 @@ and the playground import from here:
     from course.lessons.parameters_vs_hyperparameters import learning_rate_demo
 """
 
+from course.lessons.parameters_vs_hyperparameters.choosing_on_test import (
+    DEV_SIZE,
+    TEST_SIZE,
+    candidate_correctness,
+    optimism_over_seeds,
+    recut_protocols,
+    saved_optimism,
+)
 from course.lessons.parameters_vs_hyperparameters.learning_rate_runs import (
+    GOOD_FACTOR,
+    ZIGZAG_SHARE,
     learning_rate_sweep,
     moons_data,
     regime,
@@ -41,10 +55,18 @@ from course.lessons.parameters_vs_hyperparameters.shape_training_demo import (
 )
 
 __all__ = [
+    "DEV_SIZE",
+    "GOOD_FACTOR",
+    "TEST_SIZE",
+    "ZIGZAG_SHARE",
+    "candidate_correctness",
     "learning_rate_demo",
     "learning_rate_sweep",
     "moons_data",
     "network_shape_demo",
+    "optimism_over_seeds",
+    "recut_protocols",
+    "saved_optimism",
     "regime",
     "shape_snapshots",
     "spiral_data",

@@ -133,8 +133,9 @@ def sweep_summary(sweep):
     best_rate, best_cost; best_zigzag (Z of the best run); good_low and good_high (the
     smallest and largest rate labelled good or good, zigzagging); first_diverged (the
     smallest rate the Trainer stopped, NaN if none); counts (regime -> number of rates);
-    zigzagging (regime -> number of runs that finished and zigzagged, Z > ZIGZAG_SHARE);
-    small_not_falling (how many too-small runs were not `still_falling`).
+    zigzagging and smooth (regime -> number of runs that finished with Z > ZIGZAG_SHARE,
+    and with Z <= ZIGZAG_SHARE); small_not_falling (how many too-small runs were not
+    `still_falling`).
     """
     rates, labels, runs = sweep["learning_rates"], sweep["regimes"], sweep["runs"]
     pairs = list(zip(rates, labels, runs, strict=True))
@@ -152,6 +153,9 @@ def sweep_summary(sweep):
         "zigzagging": {name: sum(label == name and run["zigzag"] > ZIGZAG_SHARE
                                  and not run["diverged"] for _, label, run in pairs)
                        for name in REGIMES},
+        "smooth": {name: sum(label == name and run["zigzag"] <= ZIGZAG_SHARE
+                             and not run["diverged"] for _, label, run in pairs)
+                   for name in REGIMES},
         "small_not_falling": sum(label == "too small" and not still_falling(run["costs"])
                                  for _, label, run in pairs),
     }
