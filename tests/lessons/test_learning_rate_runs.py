@@ -120,3 +120,15 @@ def test_moving_the_slider_retrains_and_redraws():
     k = 8
     assert finals[k] == pytest.approx(train_with_learning_rate(rates[k])["costs"][-1])
     assert np.isnan(finals[-1])
+
+
+def test_every_slider_position_is_a_sweep_rate_with_the_sweeps_label():
+    """The slider steps a quarter decade, like the sweep, so the label a student reads at a
+    position is the label that rate has in the sweep drawn beside it."""
+    demo = learning_rate_demo()
+    slider, sweep = demo.controls["learning_rate"], demo.data["sweep"]
+    positions = 10.0 ** np.arange(slider.min, slider.max + slider.step / 2, slider.step)
+    np.testing.assert_allclose(positions, sweep["learning_rates"])
+    for rate, label in zip(positions[::2], sweep["regimes"][::2], strict=True):
+        slider.value = rate
+        assert demo.data["regime"] == label, rate

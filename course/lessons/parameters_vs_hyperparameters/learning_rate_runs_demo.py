@@ -113,9 +113,9 @@ def learning_rate_demo(learning_rate=0.01):
     `view.data` is the run shown (see `train_with_learning_rate`) plus "regime" (measured
     against the sweep, see `regime`) and "sweep" (see `learning_rate_sweep`).
     """
-    controls = {
+    controls = {  # one slider position per rate of the sweep, so each has its label there
         "learning_rate": ipywidgets.FloatLogSlider(
-            value=learning_rate, base=10, min=-3, max=2, step=0.125, description="learning_rate",
+            value=learning_rate, base=10, min=-3, max=2, step=0.25, description="learning_rate",
             readout_format=".3g", continuous_update=False,
             style={"description_width": "initial"}, layout={"width": "420px"},
         )
