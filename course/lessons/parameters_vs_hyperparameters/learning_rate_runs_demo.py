@@ -1,8 +1,8 @@
 """Lesson 01 demo: a log slider for the learning rate; the cost curve and its place in a sweep.
 
 Compute: `learning_rate_runs` (each slider move retrains, about 10 ms; the sweep of
-21 rates is trained once, when the demo is built). Plot: `CostCurvePlot`. View:
-`learning_rate_demo()`.
+21 rates is trained once, when the demo is built, and every run's regime is measured
+against it). Plot: `CostCurvePlot`. View: `learning_rate_demo()`.
 """
 
 from __future__ import annotations
@@ -12,31 +12,34 @@ import numpy as np
 
 from course.demos.view import DemoView
 from course.lessons.parameters_vs_hyperparameters.learning_rate_runs import (
+    GOOD_FACTOR,
     ITERATIONS,
+    SWEEP_RATES,
     learning_rate_sweep,
     moons_data,
+    regime,
     train_with_learning_rate,
 )
 
 __all__ = ["CostCurvePlot", "learning_rate_demo"]
 
 REGIME_COLORS = {
-    "converging slowly": "tab:blue",
-    "converging fast": "tab:green",
-    "oscillating": "tab:orange",
-    "blowing up": "tab:red",
+    "too small": "tab:blue",
+    "good": "tab:green",
+    "good, zigzagging": "tab:green",
+    "too large": "tab:orange",
     "diverged": "tab:red",
 }
 COST_LIMITS = (1e-2, 1e3)
 STOP_MARK = COST_LIMITS[1] / 1.5  # where an X marks a diverged run, inside the axes
-SWEEP_RATES = np.logspace(-3, 2, 21)
 
 
 # -------------------------------------------------------------------------------- plot
 class CostCurvePlot:
     """Left: J per iteration on a log axis (the previous run in grey), an X where a run
-    diverged. Right: final J against learning rate for the whole sweep (grey), the
-    current run starred. Only the curves, marks and texts change, so they are blitted."""
+    diverged. Right: final J against learning rate for the whole sweep (grey), a dashed
+    line at GOOD_FACTOR times its lowest (below it: good), the current run starred.
+    Only the curves, marks and texts change, so they are blitted."""
 
     def __init__(self, canvas, data):
         ax_cost, ax_sweep = canvas.figure.subplots(1, 2)
@@ -55,7 +58,8 @@ class CostCurvePlot:
         self.title = ax_cost.text(0.5, 1.03, "", transform=ax_cost.transAxes, ha="center",
                                   fontsize=9)
 
-        rates, finals = data["sweep"]["learning_rates"], data["sweep"]["final_costs"]
+        sweep = data["sweep"]
+        rates, finals = sweep["learning_rates"], sweep["final_costs"]
         ax_sweep.set_xscale("log")
         ax_sweep.set_yscale("log")
         ax_sweep.set_ylim(*COST_LIMITS)
@@ -63,6 +67,9 @@ class CostCurvePlot:
         gone = np.isnan(finals)
         ax_sweep.plot(np.asarray(rates)[gone], np.full(gone.sum(), STOP_MARK), "x",
                       color="0.55", ms=5)
+        ax_sweep.axhline(GOOD_FACTOR * sweep["best_cost"], color="tab:green", lw=1, ls="--")
+        ax_sweep.text(rates[0], GOOD_FACTOR * sweep["best_cost"] * 1.15,
+                      f"{GOOD_FACTOR:g} x the lowest", color="tab:green", fontsize=7)
         ax_sweep.set_xlabel("learning rate (log scale)", fontsize=8)
         ax_sweep.set_ylabel(f"J after {ITERATIONS} iterations", fontsize=8)
         ax_sweep.set_title("every learning rate (x = diverged)", fontsize=9)
@@ -89,32 +96,35 @@ class CostCurvePlot:
 
 
 def describe(run):
-    """The status line: where J went, or why the run was stopped."""
-    costs = run["costs"]
+    """The status line: where J went against the sweep's lowest, or why the run stopped."""
+    costs, sweep = run["costs"], run["sweep"]
     if run["diverged"]:
         return f"<b>Diverged.</b> The Trainer stopped the run: {run['stop_reason']}"
     return (f"J went from {costs[0]:.3f} to <b>{costs[-1]:.3g}</b> in {len(costs)} "
-            f"iterations: <b>{run['regime']}</b>.")
+            f"iterations and rose on {run['zigzag']:.0%} of them; the sweep's lowest is "
+            f"{sweep['best_cost']:.3g} (at {sweep['best_rate']:.3g}): "
+            f"<b>{run['regime']}</b>.")
 
 
 # -------------------------------------------------------------------------------- view
 def learning_rate_demo(learning_rate=0.01):
     """A FloatLogSlider for the learning rate; the cost curve and its place in the sweep.
 
-    `view.data` is the run shown (see `train_with_learning_rate`) plus "sweep": a dict
-    with learning_rates and final_costs (NaN where a run diverged).
+    `view.data` is the run shown (see `train_with_learning_rate`) plus "regime" (measured
+    against the sweep, see `regime`) and "sweep" (see `learning_rate_sweep`).
     """
-    controls = {
+    controls = {  # one slider position per rate of the sweep, so each has its label there
         "learning_rate": ipywidgets.FloatLogSlider(
-            value=learning_rate, base=10, min=-3, max=2, step=0.125, description="learning_rate",
+            value=learning_rate, base=10, min=-3, max=2, step=0.25, description="learning_rate",
             readout_format=".3g", continuous_update=False,
             style={"description_width": "initial"}, layout={"width": "420px"},
         )
     }
     data = moons_data()
-    sweep = {"learning_rates": SWEEP_RATES, "final_costs": learning_rate_sweep(SWEEP_RATES, data)}
+    sweep = learning_rate_sweep(SWEEP_RATES, data)
 
     def compute(values):
-        return {**train_with_learning_rate(values["learning_rate"], data), "sweep": sweep}
+        run = train_with_learning_rate(values["learning_rate"], data)
+        return {**run, "regime": regime(run, sweep), "sweep": sweep}
 
     return DemoView(controls, compute, CostCurvePlot, describe=describe, figsize=(8.4, 2.7))

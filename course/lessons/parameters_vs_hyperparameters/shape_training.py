@@ -29,10 +29,14 @@ GRID = 70  # decision-boundary resolution, GRID x GRID points
 EXTENT = (-1.2, 1.2, -1.2, 1.2)  # (x min, x max, y min, y max) of that grid
 
 
-@functools.lru_cache(maxsize=1)
-def spiral_data():
-    """The lesson's dataset: two interleaved spirals, (X (300, 2) float32, y (300,) int64)."""
-    return make_spirals(300, noise=0.2, rng=0)
+@functools.lru_cache(maxsize=16)
+def spiral_data(seed=0):
+    """The lesson's dataset: two interleaved spirals, (X (300, 2) float32, y (300,) int64).
+
+    Shared, read-only arrays (cached per seed); the demo shows seed 0."""
+    X, y = make_spirals(300, noise=0.2, rng=seed)
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,12 +49,14 @@ def _grid_points():
 def shape_snapshots(hidden_layers, hidden_units, activation, seed=0, checkpoints=CHECKPOINTS):
     """Train one shape on the spirals, yielding a snapshot dict at each checkpoint epoch.
 
+    `seed` draws the spirals (spiral_data(seed)) and the network's start.
+
     Keys: epoch, hidden_dims, activation, num_parameters, table ([(name, shape, count)]
     from the network), accuracy (training set), probability (GRID x GRID array of
     P(class 1) over EXTENT). The last snapshot is the trained network.
     """
     hidden_dims = (int(hidden_units),) * int(hidden_layers)
-    X, y = spiral_data()
+    X, y = spiral_data(seed)
     net = FullyConnectedNet(2, 2, hidden_dims=hidden_dims, activation=activation, rng=seed)
     trainer = Trainer(net, Adam(LEARNING_RATE), X, y, batch_size=len(y), rng=seed,
                       on_divergence="stop", eval_every=0)
