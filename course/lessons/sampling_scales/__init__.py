@@ -10,8 +10,9 @@ What the lesson computes (no screen code) and the demo that shows each:
     averaging_window          a noisy daily series and its exponentially weighted average
                               for one beta (the average and effective_window are
                               course.smoothing's): noisy_series, beta_window_data
-    averaging_window_demo     beta_window_demo(): a log slider on 1 - beta; the average
-                              and its window 1/(1-beta) follow it
+    averaging_window_demo     beta_window_demo(): a slider on beta with stops evenly
+                              spaced in log(1 - beta); the average and its window
+                              1/(1-beta) follow it
 
 Each demo returns a `course.demos.view.DemoView` (compute -> Plot -> view). The notebook
 and the playground import from here:
