@@ -146,8 +146,9 @@ def run(n):
         sync_latencies(view, moves), 100)
 
     view = beta_window_demo()
-    add("03", "beta's averaging window", "one_minus_beta", "average + draw",
-        sync_latencies(view, cycle("one_minus_beta", [0.1, 0.01, 0.001, 0.0005, 0.3], n)),
+    stops = view.controls["beta"].options  # (label, beta) pairs: 0.9, 0.99, 0.999, ...
+    add("03", "beta's averaging window", "beta", "average + draw",
+        sync_latencies(view, cycle("beta", [stops[k][1] for k in (20, 40, 60, 66, 10)], n)),
         100)
     return rows
 

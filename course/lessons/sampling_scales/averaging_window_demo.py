@@ -1,10 +1,18 @@
-"""Lesson 03 demo: a log slider on 1 - beta; the averaged series and its window follow it.
+"""Lesson 03 demo: a slider on beta, its stops evenly spaced in log(1 - beta); the averaged
+series and its window follow it.
+
+The slider shows beta itself and moves it up to the right, as the window plot's beta
+axis does, so the slider and the star on that axis move the same way. Its stops are
+1 - beta = 10**-0, 10**-0.05, ..., 10**-4: each stop multiplies the window by the same
+factor, which is the log scale on 1 - beta the lesson teaches.
 
 Compute: `averaging_window` (the average itself is `course.smoothing`). Plot:
 `BetaWindowPlot`. View: `beta_window_demo()`.
 """
 
 from __future__ import annotations
+
+import math
 
 import ipywidgets
 import numpy as np
@@ -17,7 +25,33 @@ from course.lessons.sampling_scales.averaging_window import (
 )
 from course.smoothing import effective_window
 
-__all__ = ["BetaWindowPlot", "beta_window_demo"]
+__all__ = ["BetaWindowPlot", "beta_label", "beta_stops", "beta_window_demo"]
+
+STOPS_PER_DECADE = 20  # slider stops per factor of 10 in the window
+DECADES = 4  # 1 - beta from 1 down to 1e-4: beta from 0 to 0.9999
+
+
+def beta_stops(beta=None):
+    """The slider's betas, increasing: 1 - 10**(-k / STOPS_PER_DECADE), k = 0 .. the last.
+
+    A beta that is not a stop (and lies in [0, 1)) is added in its place, so a demo can
+    open on any beta.
+    """
+    stops = [1.0 - 10.0 ** (-k / STOPS_PER_DECADE)
+             for k in range(DECADES * STOPS_PER_DECADE + 1)]
+    if beta is not None and beta not in stops:
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"beta must be in [0, 1), got {beta!r}; pick e.g. beta=0.9.")
+        stops = sorted([*stops, float(beta)])
+    return stops
+
+
+def beta_label(beta):
+    """beta with enough decimals to show two digits of 1 - beta: 0.90, 0.990, 0.99911."""
+    if beta <= 0:
+        return "0"
+    decimals = max(2, math.ceil(round(-math.log10(1.0 - beta), 9)) + 1)
+    return f"{beta:.{decimals}f}"
 
 
 # -------------------------------------------------------------------------------- plot
@@ -62,7 +96,7 @@ class BetaWindowPlot:
         self.line.set_ydata(data["average"])
         self.span.set_x(start)
         self.span.set_width(n - start)
-        self.title.set_text(f"beta = {data['beta']:.4f}: the average covers about "
+        self.title.set_text(f"beta = {beta_label(data['beta'])}: the average covers about "
                             f"{data['window']:,.0f} days (shaded)")
         self.now.set_data([1 - data["beta"]], [data["window"]])
 
@@ -70,7 +104,7 @@ class BetaWindowPlot:
 def describe(data):
     """The status line: the window now, and after a nudge of beta by 0.0005."""
     b = data["beta"]
-    now = f"beta = {b:.4f}: window 1/(1-beta) = <b>{data['window']:,.1f}</b> days. "
+    now = f"beta = {beta_label(b)}: window 1/(1-beta) = <b>{data['window']:,.1f}</b> days. "
     if b + 0.0005 >= 1:
         return now + "Adding 0.0005 to beta would reach 1, where the average never forgets."
     return now + (f"Adding 0.0005 to beta would make it "
@@ -79,14 +113,15 @@ def describe(data):
 
 # -------------------------------------------------------------------------------- view
 def beta_window_demo(beta=0.9, bias_correction=False):
-    """A log slider on 1 - beta and a bias-correction box; the averaged series follows.
+    """A slider on beta (stops evenly spaced in log(1 - beta)) and a bias-correction box;
+    the averaged series follows.
 
     `view.data` is `beta_window_data`'s dict for the controls' values.
     """
     controls = {
-        "one_minus_beta": ipywidgets.FloatLogSlider(
-            value=1 - beta, base=10, min=-4, max=0, step=0.05, description="1 - beta",
-            readout_format=".4f",
+        "beta": ipywidgets.SelectionSlider(
+            options=[(beta_label(b), b) for b in beta_stops(beta)], value=beta,
+            description="beta", continuous_update=True,
         ),
         "bias_correction": ipywidgets.Checkbox(
             value=bias_correction, description="bias correction"
@@ -95,7 +130,6 @@ def beta_window_demo(beta=0.9, bias_correction=False):
     series = noisy_series()
 
     def compute(values):
-        return beta_window_data(1.0 - values["one_minus_beta"], values["bias_correction"],
-                                series)
+        return beta_window_data(values["beta"], values["bias_correction"], series)
 
     return DemoView(controls, compute, BetaWindowPlot, describe=describe, figsize=(8.4, 2.6))
