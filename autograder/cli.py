@@ -1,4 +1,4 @@
-"""The instructor's command line: ``autograder COMMAND [...] [--course DIR]``.
+"""The instructor's command line: autograder COMMAND [...] [--course DIR].
 
 release   write student versions (refuses if solution or hidden-check text would leak)
 collect   place a folder or zip of student notebooks into submitted/
@@ -10,6 +10,9 @@ report    a self-contained HTML class report
 Exit status: 0 when the command ran (even if some submissions ended in an error),
 1 when it could not run (bad course folder, unknown assignment, unreadable zip...),
 2 for a malformed command line.
+
+autograder --help shows the first line of this text and, after the commands, the exit
+status paragraph; so it is plain text, with no markup.
 """
 
 from __future__ import annotations
@@ -157,7 +160,10 @@ def cmd_report(args) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    paragraphs = __doc__.split("\n\n")
+    top = argparse.ArgumentParser(prog="autograder", description=paragraphs[0].strip(),
+                                  epilog=paragraphs[2].strip(),
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", required=True)
 
     def command(name, func, help_text):
