@@ -144,7 +144,7 @@ def cmd_export(args) -> int:
 
     course = _course(args)
     output = Path(args.output) if args.output else CourseFolder(course).grades_csv
-    rows = export_csv(course, output)
+    rows = export_csv(course, output)  # OutputRefused is a RuntimeError: one sentence
     print(f"wrote {rows} row(s) to {output}")
     return 0
 
@@ -196,7 +196,9 @@ def parser() -> argparse.ArgumentParser:
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")
     p = command("export", cmd_export, "write a CSV of every student's scores")
-    p.add_argument("--output", metavar="FILE", help="default: DIR/grades.csv")
+    p.add_argument("--output", metavar="FILE",
+                   help="default: DIR/autograder_grades.csv (nbgrader export writes "
+                        "grades.csv); a file the export did not write is never replaced")
     p = command("report", cmd_report, "write an HTML class report to DIR/reports/NAME.html")
     p.add_argument("name", metavar="NAME")
     return top

@@ -1,0 +1,106 @@
+"""Where `autograder export` writes, what it refuses to replace, which assignments it
+covers, and when `autograder report` has nothing to report.
+
+No submission is graded here: a result is put at its documented path by hand (grading is
+slow and tested elsewhere), for a submission placed in submitted/ by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from autograder_corpus import NAME, ROOT
+
+from autograder import ledger
+from autograder.cli import main
+from autograder.result import Result
+
+OTHER = "search_strategies"  # an assignment whose source is there but was never released
+
+
+def _place(course: Path, student: str, name: str, score: float, max_score: float) -> None:
+    """A submission in submitted/ and the graded result that matches it."""
+    folder = course / "submitted" / student / name
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = folder / f"{name}.ipynb"
+    notebook.write_text(f'{{"student": "{student}"}}')
+    result = Result(student=student, assignment=name, status="graded", score=score,
+                    max_score=max_score, sha256=hashlib.sha256(notebook.read_bytes()).hexdigest())
+    ledger.write_result(course, result)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """sampling_scales released and graded for two students; search_strategies and
+    batch_norm in source/ only (batch_norm is given a result below, so counts as graded)."""
+    course = tmp_path_factory.mktemp("exports") / "course"
+    for name in (NAME, OTHER):
+        shutil.copytree(ROOT / "assignments" / "source" / name, course / "source" / name)
+    shutil.copy(ROOT / "assignments" / "nbgrader_config.py", course)
+    assert main(["release", NAME, "--course", str(course)]) == 0
+    _place(course, "ann", NAME, 7.0, 15.0)
+    _place(course, "bo.b@x-1", NAME, 15.0, 15.0)
+    return course
+
+
+def _export(course: Path, *extra: str) -> int:
+    return main(["export", "--course", str(course), *extra])
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_export_and_nbgrader_export_never_share_a_file(course):
+    """nbgrader export's grades.csv in the course folder is not touched by ours."""
+    theirs = course / "grades.csv"
+    theirs.write_text("assignment,duedate,timestamp,student_id\nmade,by,nbgrader,export\n")
+    before = theirs.read_bytes()
+    assert _export(course) == 0
+    assert theirs.read_bytes() == before
+    assert _rows(course / "autograder_grades.csv")[0] == ["student", "assignment", "score",
+                                                          "max_score", "status"]
+
+
+def test_export_replaces_its_own_earlier_file(course, capsys):
+    assert _export(course) == 0
+    first = (course / "autograder_grades.csv").read_bytes()
+    _place(course, "cy", NAME, 3.0, 15.0)
+    assert _export(course) == 0
+    assert (course / "autograder_grades.csv").read_bytes() != first
+    assert ["cy", NAME, "3", "15", "graded"] in _rows(course / "autograder_grades.csv")
+    assert "autograder_grades.csv" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("made", ["someone's file", "our export, edited", "a link"])
+def test_export_never_replaces_a_file_it_did_not_write(course, tmp_path, capsys, made):
+    """A file someone made, an export someone edited since, or a link (to a file that must
+    stay as it is) at the output path: exit 1, the file unchanged, and the message names
+    the file and says what to do."""
+    output = tmp_path / "scores.csv"
+    kept = tmp_path / "kept.csv"
+    if made == "someone's file":
+        output.write_text("student,notes\nann,talk to her\n")
+    elif made == "our export, edited":
+        assert _export(course, "--output", str(output)) == 0
+        output.write_text(output.read_text() + "ann,extra,1,1,graded\n")
+    else:
+        kept.write_text("the target of a link\n")
+        output.symlink_to(kept)
+    before = output.read_bytes()
+    capsys.readouterr()
+    assert _export(course, "--output", str(output)) == 1
+    assert output.read_bytes() == before
+    if made == "a link":
+        assert kept.read_text() == "the target of a link\n"
+    err = capsys.readouterr().err.strip()
+    assert err == (f"autograder: error: {output} already exists and autograder export did not "
+                   f"write it (or it was changed since), so it is left as it is and nothing was "
+                   f"written: pass --output with another file name, or move or remove {output} "
+                   f"first")
+    assert not list(tmp_path.glob(".scores.csv.*"))  # no half-written file left behind
