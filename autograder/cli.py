@@ -126,14 +126,26 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def _graded(course: Path, name: str, what: str) -> None:
+    """Raise unless something was graded for ``name``: ``what`` is what cannot be made."""
+    from autograder import ledger
+    from autograder.release import was_released
+
+    if ledger.results(course, name):
+        return
+    first = (f"run autograder grade {name} first" if was_released(course, name) else
+             f"it was never released, so run autograder release {name} first, collect the "
+             f"submissions, then run autograder grade {name}")
+    raise CommandError(f"nothing is graded for {name} yet, so there {what}: {first}")
+
+
 def cmd_feedback(args) -> int:
     from autograder.feedback import write_feedback
 
     course = _course(args)
     name = _assignment(course, args.name)
+    _graded(course, name, "are no feedback pages")
     pages = write_feedback(course, name)
-    if not pages:
-        raise CommandError(f"nothing is graded for {name} yet: run autograder grade {name}")
     for page in pages:
         print(page)
     return 0
@@ -154,6 +166,7 @@ def cmd_report(args) -> int:
 
     course = _course(args)
     name = _assignment(course, args.name)
+    _graded(course, name, "is no class report")
     path = write_report(course, name)
     print(f"wrote {path}")
     return 0

@@ -101,8 +101,12 @@ def outcomes(course: Path, name: str, everyone: list[str] | None = None) -> list
 
 
 def exported_assignments(course: Path) -> list[str]:
-    """The assignments an export covers, in source/ order."""
-    return [n for n in CourseFolder.of(course).assignments() if n in available()]
+    """The assignments an export covers, in source/ order: those released or graded. One
+    still only in source/ has no submissions to miss, so it gets no rows."""
+    from autograder.release import was_released
+
+    return [n for n in CourseFolder.of(course).assignments() if n in available()
+            and (was_released(course, n) or ledger.results(course, n))]
 
 
 class OutputRefused(RuntimeError):

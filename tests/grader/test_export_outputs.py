@@ -35,8 +35,8 @@ def _place(course: Path, student: str, name: str, score: float, max_score: float
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    """sampling_scales released and graded for two students; search_strategies and
-    batch_norm in source/ only (batch_norm is given a result below, so counts as graded)."""
+    """sampling_scales released and graded for two students; search_strategies in source/
+    only (never released nor graded)."""
     course = tmp_path_factory.mktemp("exports") / "course"
     for name in (NAME, OTHER):
         shutil.copytree(ROOT / "assignments" / "source" / name, course / "source" / name)
@@ -104,3 +104,44 @@ def test_export_never_replaces_a_file_it_did_not_write(course, tmp_path, capsys,
                    f"written: pass --output with another file name, or move or remove {output} "
                    f"first")
     assert not list(tmp_path.glob(".scores.csv.*"))  # no half-written file left behind
+def test_export_covers_released_or_graded_assignments_only(course):
+    """search_strategies is in source/ but was never released nor graded: no row says
+    every student is missing it. A result with no release (graded elsewhere) counts."""
+    output = course / "covered.csv"
+    assert _export(course, "--output", str(output)) == 0
+    assert {row[1] for row in _rows(output)[1:]} == {NAME}
+    ledger.write_result(course, Result(student="ann", assignment=OTHER, status="graded",
+                                       score=2.0, max_score=20.0, sha256="0" * 64))
+    try:
+        output.unlink()
+        assert _export(course, "--output", str(output)) == 0
+        assert {row[1] for row in _rows(output)[1:]} == {NAME, OTHER}
+    finally:
+        shutil.rmtree(course / ".autograder" / OTHER)
+
+
+@pytest.mark.parametrize("name, first", [
+    (OTHER, f"it was never released, so run autograder release {OTHER} first, collect the "
+            f"submissions, then run autograder grade {OTHER}"),
+    (NAME, None),
+])
+def test_report_refuses_an_assignment_nothing_was_graded_for(tmp_path, capsys, name, first):
+    """A report of nobody is no report: exit 1, naming the assignment and the command to
+    run first, and no page written (feedback says the same)."""
+    course = tmp_path / "course"
+    for source in (NAME, OTHER):
+        shutil.copytree(ROOT / "assignments" / "source" / source, course / "source" / source)
+    shutil.copy(ROOT / "assignments" / "nbgrader_config.py", course)
+    if name == NAME:
+        assert main(["release", NAME, "--course", str(course)]) == 0
+    capsys.readouterr()
+    assert main(["report", name, "--course", str(course)]) == 1
+    first = first or f"run autograder grade {name} first"
+    assert capsys.readouterr().err.strip() == (
+        f"autograder: error: nothing is graded for {name} yet, so there is no class report: "
+        f"{first}")
+    assert not (course / "reports").exists()
+    assert main(["feedback", name, "--course", str(course)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"autograder: error: nothing is graded for {name} yet, so there are no feedback "
+        f"pages: {first}")
