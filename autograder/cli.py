@@ -4,7 +4,8 @@ release   write student versions (refuses if solution or hidden-check text would
 collect   place a folder or zip of student notebooks into submitted/
 grade     grade in parallel, in sandboxed processes; one status line per student
 feedback  one HTML page per student
-export    CSV of student, assignment, score, max_score, status
+export    CSV of student, assignment, score, max_score, status; or, with --format canvas,
+          a Canvas gradebook export (--roster) filled with the scores, for Canvas's import
 report    a self-contained HTML class report
 
 Exit status: 0 when the command ran (even if some submissions ended in an error),
@@ -155,9 +156,29 @@ def cmd_export(args) -> int:
     from autograder.export import export_csv
 
     course = _course(args)
+    if args.format == "canvas":
+        return _export_canvas(course, args)
+    if args.roster or args.match_column:
+        raise CommandError("--roster and --match-column go with --format canvas")
     output = Path(args.output) if args.output else CourseFolder(course).grades_csv
     rows = export_csv(course, output)  # OutputRefused is a RuntimeError: one sentence
     print(f"wrote {rows} row(s) to {output}")
+    return 0
+
+
+def _export_canvas(course: Path, args) -> int:
+    from autograder.lms import export_canvas
+
+    if not args.roster:
+        raise CommandError("--format canvas needs --roster FILE: the gradebook CSV downloaded "
+                           "from Canvas (Grades > Export)")
+    output, filled = export_canvas(course, Path(args.roster),
+                                   Path(args.output) if args.output else None, args.match_column)
+    for note in filled.notes:
+        print(printable(note), file=sys.stderr)
+    print(f"wrote {filled.scores} score(s) of {len(filled.assignments)} assignment(s) "
+          f"({', '.join(filled.assignments)}) to {output}: import it in Canvas "
+          f"(Grades > Import)")
     return 0
 
 
@@ -208,10 +229,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")
-    p = command("export", cmd_export, "write a CSV of every student's scores")
+    p = command("export", cmd_export, "write a CSV of every student's scores, or fill a "
+                                      "Canvas gradebook export with them")
+    p.add_argument("--format", choices=("plain", "canvas"), default="plain",
+                   help="plain: one row per student and assignment (the default); canvas: "
+                        "the --roster file with a column per graded assignment, for "
+                        "Canvas's Grades > Import")
     p.add_argument("--output", metavar="FILE",
                    help="default: DIR/autograder_grades.csv (nbgrader export writes "
-                        "grades.csv); a file the export did not write is never replaced")
+                        "grades.csv), or for canvas ROSTER_with_autograder.csv beside the "
+                        "roster; a file the export did not write is never replaced")
+    p.add_argument("--roster", metavar="FILE",
+                   help="canvas: the gradebook CSV downloaded from Canvas (Grades > Export); "
+                        "it is only read")
+    p.add_argument("--match-column", metavar="COLUMN",
+                   help="canvas: the roster column holding the students' nbgrader ids "
+                        "(default: whichever of SIS Login ID, SIS User ID and ID holds the "
+                        "most of them; a tie goes to the earlier)")
     p = command("report", cmd_report, "write an HTML class report to DIR/reports/NAME.html")
     p.add_argument("name", metavar="NAME")
     return top

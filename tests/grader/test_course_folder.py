@@ -80,10 +80,12 @@ def written(tmp_path_factory):
 
 def test_the_readme_still_shows_these_paths():
     """Does each command's line in README.md name the path these tests expect?"""
-    lines = {line.split()[1]: line for line in (ROOT / "README.md").read_text().splitlines()
-             if line.startswith("autograder ")}
+    lines: dict[str, list[str]] = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("autograder "):
+            lines.setdefault(line.split()[1], []).append(line)
     for command, path in README_PATHS.items():
-        assert path in lines[command]
+        assert path in lines[command][0]  # the command's first line: without options
 
 
 def test_release_writes_the_student_version_gradebook_and_record(written):

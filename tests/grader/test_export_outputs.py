@@ -8,29 +8,17 @@ slow and tested elsewhere), for a submission placed in submitted/ by hand.
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
-from autograder_corpus import NAME, ROOT
+from autograder_corpus import NAME, ROOT, place_result
 
 from autograder import ledger
 from autograder.cli import main
 from autograder.result import Result
 
 OTHER = "search_strategies"  # an assignment whose source is there but was never released
-
-
-def _place(course: Path, student: str, name: str, score: float, max_score: float) -> None:
-    """A submission in submitted/ and the graded result that matches it."""
-    folder = course / "submitted" / student / name
-    folder.mkdir(parents=True, exist_ok=True)
-    notebook = folder / f"{name}.ipynb"
-    notebook.write_text(f'{{"student": "{student}"}}')
-    result = Result(student=student, assignment=name, status="graded", score=score,
-                    max_score=max_score, sha256=hashlib.sha256(notebook.read_bytes()).hexdigest())
-    ledger.write_result(course, result)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +30,8 @@ def course(tmp_path_factory):
         shutil.copytree(ROOT / "assignments" / "source" / name, course / "source" / name)
     shutil.copy(ROOT / "assignments" / "nbgrader_config.py", course)
     assert main(["release", NAME, "--course", str(course)]) == 0
-    _place(course, "ann", NAME, 7.0, 15.0)
-    _place(course, "bo.b@x-1", NAME, 15.0, 15.0)
+    place_result(course, "ann", NAME, 7.0, 15.0)
+    place_result(course, "bo.b@x-1", NAME, 15.0, 15.0)
     return course
 
 
@@ -70,7 +58,7 @@ def test_export_and_nbgrader_export_never_share_a_file(course):
 def test_export_replaces_its_own_earlier_file(course, capsys):
     assert _export(course) == 0
     first = (course / "autograder_grades.csv").read_bytes()
-    _place(course, "cy", NAME, 3.0, 15.0)
+    place_result(course, "cy", NAME, 3.0, 15.0)
     assert _export(course) == 0
     assert (course / "autograder_grades.csv").read_bytes() != first
     assert ["cy", NAME, "3", "15", "graded"] in _rows(course / "autograder_grades.csv")
