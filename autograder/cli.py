@@ -1,15 +1,19 @@
-"""The instructor's command line: ``autograder COMMAND [...] [--course DIR]``.
+"""The instructor's command line: autograder COMMAND [...] [--course DIR].
 
 release   write student versions (refuses if solution or hidden-check text would leak)
 collect   place a folder or zip of student notebooks into submitted/
 grade     grade in parallel, in sandboxed processes; one status line per student
 feedback  one HTML page per student
-export    CSV of student, assignment, score, max_score, status
+export    CSV of student, assignment, score, max_score, status; or, with --format canvas,
+          a Canvas gradebook export (--roster) filled with the scores, for Canvas's import
 report    a self-contained HTML class report
 
 Exit status: 0 when the command ran (even if some submissions ended in an error),
 1 when it could not run (bad course folder, unknown assignment, unreadable zip...),
 2 for a malformed command line.
+
+autograder --help shows the first line of this text and, after the commands, the exit
+status paragraph; so it is plain text, with no markup.
 """
 
 from __future__ import annotations
@@ -130,14 +134,26 @@ def cmd_grade(args) -> int:
     return 0
 
 
+def _graded(course: Path, name: str, what: str) -> None:
+    """Raise unless something was graded for ``name``: ``what`` is what cannot be made."""
+    from autograder import ledger
+    from autograder.release import was_released
+
+    if ledger.results(course, name):
+        return
+    first = (f"run autograder grade {name} first" if was_released(course, name) else
+             f"it was never released, so run autograder release {name} first, collect the "
+             f"submissions, then run autograder grade {name}")
+    raise CommandError(f"nothing is graded for {name} yet, so there {what}: {first}")
+
+
 def cmd_feedback(args) -> int:
     from autograder.feedback import write_feedback
 
     course = _course(args)
     name = _assignment(course, args.name)
+    _graded(course, name, "are no feedback pages")
     pages = write_feedback(course, name)
-    if not pages:
-        raise CommandError(f"nothing is graded for {name} yet: run autograder grade {name}")
     for page in pages:
         print(page)
     return 0
@@ -147,9 +163,29 @@ def cmd_export(args) -> int:
     from autograder.export import export_csv
 
     course = _course(args)
+    if args.format == "canvas":
+        return _export_canvas(course, args)
+    if args.roster or args.match_column:
+        raise CommandError("--roster and --match-column go with --format canvas")
     output = Path(args.output) if args.output else CourseFolder(course).grades_csv
-    rows = export_csv(course, output)
+    rows = export_csv(course, output)  # OutputRefused is a RuntimeError: one sentence
     print(f"wrote {rows} row(s) to {output}")
+    return 0
+
+
+def _export_canvas(course: Path, args) -> int:
+    from autograder.lms import export_canvas
+
+    if not args.roster:
+        raise CommandError("--format canvas needs --roster FILE: the gradebook CSV downloaded "
+                           "from Canvas (Grades > Export)")
+    output, filled = export_canvas(course, Path(args.roster),
+                                   Path(args.output) if args.output else None, args.match_column)
+    for note in filled.notes:
+        print(printable(note), file=sys.stderr)
+    print(f"wrote {filled.scores} score(s) of {len(filled.assignments)} assignment(s) "
+          f"({', '.join(filled.assignments)}) to {output}: import it in Canvas "
+          f"(Grades > Import)")
     return 0
 
 
@@ -158,13 +194,17 @@ def cmd_report(args) -> int:
 
     course = _course(args)
     name = _assignment(course, args.name)
+    _graded(course, name, "is no class report")
     path = write_report(course, name)
     print(f"wrote {path}")
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="autograder", description=__doc__.splitlines()[0])
+    paragraphs = __doc__.split("\n\n")
+    top = argparse.ArgumentParser(prog="autograder", description=paragraphs[0].strip(),
+                                  epilog=paragraphs[2].strip(),
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", required=True)
 
     def command(name, func, help_text):
@@ -201,8 +241,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")
-    p = command("export", cmd_export, "write a CSV of every student's scores")
-    p.add_argument("--output", metavar="FILE", help="default: DIR/grades.csv")
+    p = command("export", cmd_export, "write a CSV of every student's scores, or fill a "
+                                      "Canvas gradebook export with them")
+    p.add_argument("--format", choices=("plain", "canvas"), default="plain",
+                   help="plain: one row per student and assignment (the default); canvas: "
+                        "the --roster file with a column per graded assignment, for "
+                        "Canvas's Grades > Import")
+    p.add_argument("--output", metavar="FILE",
+                   help="default: DIR/autograder_grades.csv (nbgrader export writes "
+                        "grades.csv), or for canvas ROSTER_with_autograder.csv beside the "
+                        "roster; a file the export did not write is never replaced")
+    p.add_argument("--roster", metavar="FILE",
+                   help="canvas: the gradebook CSV downloaded from Canvas (Grades > Export); "
+                        "it is only read")
+    p.add_argument("--match-column", metavar="COLUMN",
+                   help="canvas: the roster column holding the students' nbgrader ids "
+                        "(default: whichever of SIS Login ID, SIS User ID and ID holds the "
+                        "most of them; a tie goes to the earlier)")
     p = command("report", cmd_report, "write an HTML class report to DIR/reports/NAME.html")
     p.add_argument("name", metavar="NAME")
     return top

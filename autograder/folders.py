@@ -11,9 +11,11 @@ nbgrader course, so formgrader and nbgrader's own commands work on it too::
     autograded/                       nbgrader's own autograde output (never written here)
     feedback/STUDENT/NAME/NAME.html   a student's feedback page (``feedback``)
     reports/NAME.html                 the class report (``report``)
-    grades.csv                        every student's scores (``export``, by default)
+    autograder_grades.csv             every student's scores (``export``, by default; named
+                                      apart from the grades.csv ``nbgrader export`` writes)
     .autograder/                      the grader's records: results, manifests, superseded
-                                      submissions, the seed key (:mod:`autograder.ledger`)
+                                      submissions, the seed key (:mod:`autograder.ledger`),
+                                      the files ``export`` wrote (:mod:`autograder.export`)
 
 Everything but source/ and nbgrader_config.py is generated, and never committed.
 """
@@ -111,7 +113,14 @@ class CourseFolder:
 
     @property
     def grades_csv(self) -> Path:
-        return self.root / "grades.csv"
+        """``export``'s default output; ``nbgrader export`` writes grades.csv, so this name
+        differs from it and neither command ever replaces the other's file."""
+        return self.root / "autograder_grades.csv"
+
+    @property
+    def exports_record(self) -> Path:
+        """Every file ``export`` wrote, with its SHA-256: the files it may replace."""
+        return self._records / "exports.json"
 
     def relative(self, path: Path) -> Path:
         """``path`` as a message shows it: relative to the course folder when inside it."""

@@ -92,6 +92,12 @@ def _record(course: Path, name: str) -> Path:
     return CourseFolder.of(course).state(name) / "release.json"
 
 
+def was_released(course: Path, name: str) -> bool:
+    """Was ``name`` released: by ``release`` (its record), or by nbgrader's own
+    generate_assignment (which leaves ``release/<name>``)?"""
+    return _record(course, name).exists() or CourseFolder.of(course).release(name).is_dir()
+
+
 def set_aside_if_changed(course: Path, name: str) -> Path | None:
     """Rename ``release/<name>`` out of the way if anyone changed it since its release.
 

@@ -428,3 +428,21 @@ def place_beside(course: Path, cases: dict[str, dict]) -> None:
     for name, case in cases.items():
         for filename, text in case.get("beside", {}).items():
             (course / "submitted" / name / NAME / filename).write_text(text)
+
+
+def place_result(course: Path, student: str, name: str, score: float, max_score: float,
+                 status: str = "graded") -> None:
+    """A stand-in submission in submitted/ and a result for it, as grading would leave
+    them (for the commands that read results, without the time grading takes)."""
+    import hashlib
+
+    from autograder import ledger
+    from autograder.result import Result
+
+    folder = course / "submitted" / student / name
+    folder.mkdir(parents=True, exist_ok=True)
+    notebook = folder / f"{name}.ipynb"
+    notebook.write_text(f'{{"student": "{student}"}}')
+    ledger.write_result(course, Result(
+        student=student, assignment=name, status=status, score=score, max_score=max_score,
+        sha256=hashlib.sha256(notebook.read_bytes()).hexdigest()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -281,3 +282,17 @@ def test_a_syntax_error_is_named_with_its_line_in_the_check_and_on_the_page(tmp_
     assert main(["feedback", NAME, "--course", str(course)]) == 0
     page = (course / "feedback" / "sam" / NAME / f"{NAME}.html").read_text("utf-8")
     assert "None" not in page and "&lt;cell" not in page
+
+
+@pytest.mark.parametrize("command", [[], ["release"], ["collect"], ["grade"], ["feedback"],
+                                     ["export"], ["report"]])
+def test_help_is_plain_text(command, capsys):
+    """--help shows words, not the reStructuredText markup of the docstrings it comes from."""
+    with pytest.raises(SystemExit) as stop:
+        main([*command, "--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert "usage: autograder" in text
+    assert "``" not in text and not re.search(r":\w+:`", text)
+    if not command:
+        assert "autograder COMMAND [...] [--course DIR]" in text and "Exit status: 0" in text

@@ -133,7 +133,8 @@ def test_student_code_could_not_touch_the_course(graded):
     course = graded["course"]
     assert not (course / "submitted" / "planted.txt").exists()
     assert {p.name for p in course.iterdir()} - graded["before"] <= {".autograder", "reports",
-                                                                     "feedback", "grades.csv"}
+                                                                     "feedback",
+                                                                     "autograder_grades.csv"}
     result = graded["results"]["reads_solution"]
     assert result["score"] == 0
 

@@ -28,7 +28,7 @@ STUDENT = "ann"
 README_PATHS = {
     "release": "assignments/release/sampling_scales/",
     "feedback": "assignments/feedback/<student>/sampling_scales/sampling_scales.html",
-    "export": "assignments/grades.csv",
+    "export": "assignments/autograder_grades.csv",
     "report": "assignments/reports/sampling_scales.html",
 }
 
@@ -80,10 +80,12 @@ def written(tmp_path_factory):
 
 def test_the_readme_still_shows_these_paths():
     """Does each command's line in README.md name the path these tests expect?"""
-    lines = {line.split()[1]: line for line in (ROOT / "README.md").read_text().splitlines()
-             if line.startswith("autograder ")}
+    lines: dict[str, list[str]] = {}
+    for line in (ROOT / "README.md").read_text().splitlines():
+        if line.startswith("autograder "):
+            lines.setdefault(line.split()[1], []).append(line)
     for command, path in README_PATHS.items():
-        assert path in lines[command]
+        assert path in lines[command][0]  # the command's first line: without options
 
 
 def test_release_writes_the_student_version_gradebook_and_record(written):
@@ -117,19 +119,21 @@ def test_a_resubmission_keeps_the_earlier_file_under_superseded(written):
 
 @pytest.mark.parametrize("command, path", [
     ("feedback", "feedback/ann/sampling_scales/sampling_scales.html"),
-    ("export", "grades.csv"),
+    ("export", "autograder_grades.csv"),
     ("report", "reports/sampling_scales.html"),
 ])
 def test_each_command_writes_one_file_where_the_readme_says(written, command, path):
-    # beside a feedback page, the timestamp nbgrader release_feedback reads
-    extra = {path.rsplit("/", 1)[0] + "/timestamp.txt"} if command == "feedback" else set()
+    # beside a feedback page, the timestamp nbgrader release_feedback reads; for an export,
+    # the record of the files it wrote (the only ones it may replace)
+    extra = {"feedback": {path.rsplit("/", 1)[0] + "/timestamp.txt"},
+             "export": {".autograder/exports.json"}}.get(command, set())
     assert written[command] == {path} | extra
     assert README_PATHS[command] == "assignments/" + path.replace(STUDENT, "<student>")
 
 
 def test_export_reads_the_submission_and_result_from_their_places(written):
     """Is the hand-placed result matched to the collected file (a row per source folder)?"""
-    with open(written["course"] / "grades.csv", newline="", encoding="utf-8") as handle:
+    with open(written["course"] / "autograder_grades.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     assert rows == [["student", "assignment", "score", "max_score", "status"],
                     ["ann", "sampling_scales", "7", "15", "graded"]]

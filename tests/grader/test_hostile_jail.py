@@ -240,7 +240,7 @@ def test_a_folder_name_that_is_not_a_student_id_is_never_graded_or_exported(grad
     course = graded["course"]
     assert not any(s.startswith("=") for s in graded["results"])
     assert main(["export", "--course", str(course)]) == 0
-    with open(course / "grades.csv", encoding="utf-8") as handle:
+    with open(course / "autograder_grades.csv", encoding="utf-8") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     assert "HYPERLINK" not in " ".join(cells)
