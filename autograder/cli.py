@@ -7,6 +7,7 @@ feedback  one HTML page per student
 export    CSV of student, assignment, score, max_score, status; or, with --format canvas,
           a Canvas gradebook export (--roster) filled with the scores, for Canvas's import
 report    a self-contained HTML class report
+watch     grade each new submission in nbgrader's exchange and release its feedback
 
 Exit status: 0 when the command ran (even if some submissions ended in an error),
 1 when it could not run (bad course folder, unknown assignment, unreadable zip...),
@@ -147,6 +148,28 @@ def _graded(course: Path, name: str, what: str) -> None:
     raise CommandError(f"nothing is graded for {name} yet, so there {what}: {first}")
 
 
+def cmd_watch(args) -> int:
+    from autograder.collect import CollectError
+    from autograder.watch import Watcher
+
+    course = _course(args)
+    name = _assignment(course, args.name)
+    if args.per_hour < 1 or args.interval <= 0 or args.workers < 1:
+        raise CommandError("--per-hour and --workers must be at least 1, --interval positive")
+    try:
+        watcher = Watcher(course, name, exchange=Path(args.exchange) if args.exchange else None,
+                          per_hour=args.per_hour, show=args.show, workers=args.workers,
+                          timeout=args.timeout)
+    except CollectError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"course: {course}")
+    try:
+        watcher.run(interval=args.interval)
+    except KeyboardInterrupt:
+        print("stopped")
+    return 0
+
+
 def cmd_feedback(args) -> int:
     from autograder.feedback import write_feedback
 
@@ -239,6 +262,22 @@ def parser() -> argparse.ArgumentParser:
                         "userns (each child a user namespace of its own); default: root "
                         "when run as root, else userns")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = command("watch", cmd_watch, "grade each new submission in nbgrader's exchange and "
+                                    "release its feedback to that student")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--exchange", metavar="ROOT", default=None,
+                   help="nbgrader's exchange (default: c.Exchange.root in nbgrader_config.py, "
+                        "else /srv/nbgrader/exchange)")
+    p.add_argument("--per-hour", type=int, default=3, metavar="N",
+                   help="at most N graded submissions per student per hour; newer ones wait "
+                        "(default 3)")
+    p.add_argument("--show", choices=("score", "checks"), default="score",
+                   help="what students see before the deadline: their score only (default) "
+                        "or every check with its message")
+    p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
+                   help="how often to look for new submissions (default 2)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")
     p = command("export", cmd_export, "write a CSV of every student's scores, or fill a "

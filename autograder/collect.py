@@ -275,20 +275,28 @@ def latest_in_exchange(inbound: Path, name: str, outcome: Outcome) -> dict[str, 
     return {student: entry for student, (_, entry) in latest.items()}
 
 
-def collect_exchange(course: Path, name: str, root: Path | None = None) -> Outcome:
+def exchange_course(course: Path, root: Path | None = None) -> Path:
+    """The course's own folder in nbgrader's exchange: ROOT/<course id>."""
+    exchange_root, course_id = exchange_settings(course)
+    return Path(root or exchange_root).expanduser() / course_id
+
+
+def collect_exchange(course: Path, name: str, root: Path | None = None,
+                     students=None) -> Outcome:
     """Place each student's latest submission of NAME from nbgrader's exchange into
     submitted/, with the manifest and the never-overwrite rule of `collect`, and keep
     the exchange's timestamp.txt and submission_secret.txt beside it for release_feedback.
-    The exchange is only read."""
+    With `students`, only theirs. The exchange is only read."""
     with ledger.lock(course, name):
         assignment = load(name)
-        exchange_root, course_id = exchange_settings(course)
-        inbound = Path(root or exchange_root).expanduser() / course_id / "inbound"
+        inbound = exchange_course(course, root) / "inbound"
         if not inbound.is_dir():
             raise CollectError(f"{inbound} does not exist: is the exchange root right "
                                f"(--exchange DIR or c.Exchange.root) and has anyone submitted?")
         outcome = Outcome()
         chosen = latest_in_exchange(inbound, name, outcome)
+        if students is not None:
+            chosen = {s: folder for s, folder in chosen.items() if s in students}
         with tempfile.TemporaryDirectory(prefix="autograder-exchange-") as scratch:
             shown_as = {}
             for student, folder in chosen.items():
