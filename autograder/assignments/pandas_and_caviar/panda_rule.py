@@ -8,11 +8,16 @@ else keep. ``reference.adjust_learning_rate`` is that rule, and
 ``tests/grader/test_panda_rule_alignment.py`` holds it equal to ``PandaRule.verdict``.
 
 Each probe is one short history built around one piece of the rule (``_CASES``), with its
-numbers far from every threshold: rises of 0.08 to 0.2 of the start against the blow-up's
-0.25, drops of 1.2% to 2% an epoch against creeping's 10% and plateau's 1%, costs within
-0.8% of the start where the plateau must fire beside creeping. So every case has one
-verdict on every seed, and each usual slip (``_SLIPS``) is caught on every seed or on none.
-The seed draws ln C (C from 3 to 100), the rate, the factor, patience and the costs.
+numbers far from every threshold. A blow-up ends 0.33 of the start or more above the lowest
+cost, any other last cost at most 0.2 above it (the line is 0.25). A creeping epoch lowers
+the cost by 1.2% to 2%, or, where the plateau's test must hold beside creeping, keeps every
+cost within 0.8% of the start (the lines are 10%, and 1% for a plateau). A cost that must
+count as near the start is within 8% of it, one that must not is below 0.85 of it (the line
+is 0.9). A plateau's window stays 2% or more above the old best, equals it, or dips 0.2% to
+0.8% below it; a new low that keeps the rate is 1.2% or more below it (the line is 1%).
+Rates that differ, differ by the factor (2 or more). So every case has one verdict on every
+seed, and each usual slip (``_SLIPS``) is caught on every seed or on none. The seed draws
+ln C (C from 3 to 100), the rate, the factor, patience and the costs.
 
 Every check sees every case: it passes when the cases of its own rule get the reference's
 rate, and a failure is named by the slip that explains all the answers, else by the first
