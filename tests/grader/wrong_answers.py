@@ -154,15 +154,36 @@ def choose_running_momentum(num_steps, max_start_weight):
 _RULE_OF_THUMB = "window = num_steps / np.log(1 / max_start_weight)\n    return "
 
 
-def _panda(blowup="not math.isfinite(costs[-1])", enough="len(costs) > patience",
-           stalled="min(costs[-patience:]) >= min(costs[:-patience])", op="*"):
+_LOWEST = "min([start_cost] + [c for c in earlier if math.isfinite(c)])"
+_BLOWUP = "cost > lowest(costs[:-1]) + 0.25 * start_cost"
+_SAME_RATE = "all(r == rate for r in rates[-patience:])"
+_BEATEN = "min(costs[-patience:]) >= 0.99 * lowest(costs[:-patience])"
+
+
+def _panda(lowest=_LOWEST, blowup=f"not math.isfinite(cost) or {_BLOWUP}",
+           never_cut="all(b >= a for a, b in zip(rates[:-1], rates[1:]))",
+           never_rose="all(b <= a for a, b in zip(costs[:-1], costs[1:]))",
+           creeping="len(costs) >= 2 and cost > 0.9 * costs[-2]", near="cost > 0.9 * start_cost",
+           plateau=f"len(costs) > patience and {_SAME_RATE} and {_BEATEN}",
+           up="rate * factor", down="rate / factor", plateau_first=False):
+    tests = [("creeping", up), ("plateau", down)]
+    first, second = tests[::-1] if plateau_first else tests
     return f'''
-def adjust_learning_rate(learning_rate, costs, patience, factor):
+def adjust_learning_rate(costs, rates, start_cost, patience, factor):
+    cost, rate = costs[-1], rates[-1]
+
+    def lowest(earlier):
+        return {lowest}
+
     if {blowup}:
-        return learning_rate {op} factor
-    if {enough} and {stalled}:
-        return learning_rate {op} factor
-    return learning_rate
+        return {down}
+    creeping = {never_cut} and {never_rose} and {creeping} and {near}
+    plateau = {plateau}
+    if {first[0]}:
+        return {first[1]}
+    if {second[0]}:
+        return {second[1]}
+    return rate
 '''
 
 
@@ -468,20 +489,59 @@ def choose_approach(scores, panda_score, slots, budget, full_epochs):
 
 
 PANDAS = {
-    "adjust_off_by_one": ("adjust_learning_rate", _panda(enough="len(costs) > patience + 1"),
-                          "waits for more than patience", "len(costs) > patience"),
-    "adjust_window_too_long": ("adjust_learning_rate", _panda(
-        enough="len(costs) > patience + 1",
-        stalled="min(costs[-patience - 1:]) >= min(costs[:-patience - 1])"),
-        "without a new low", "one too long"),
-    "adjust_ignores_nan": ("adjust_learning_rate", _panda(blowup="False"),
-                           "nan or inf", "blow"),
-    "adjust_strict": ("adjust_learning_rate", _panda(
-        stalled="min(costs[-patience:]) > min(costs[:-patience])"),
-        "without a new low", "no improvement"),
-    "adjust_last_two": ("adjust_learning_rate", _panda(stalled="costs[-1] >= costs[-2]"),
-                        "improves", "last two"),
-    "adjust_divides": ("adjust_learning_rate", _panda(op="/"), "without a new low", "divided"),
+    "adjust_old_convention": ("adjust_learning_rate", _panda(down="rate * factor"),
+                              "blow-up", "multiplied the rate by factor"),
+    "adjust_ratio": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > 1.25 * lowest(costs[:-1])"),
+        "blow-up", "a quarter of the lowest cost"),
+    "adjust_earlier_only": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > min([c for c in costs[:-1] if "
+               "math.isfinite(c)], default=math.inf) + 0.25 * start_cost"),
+        "blow-up", "first epoch far above the starting cost"),
+    "adjust_ignores_nan": ("adjust_learning_rate", _panda(blowup=_BLOWUP),
+                           "blow-up", "NaN compares False"),
+    "adjust_vs_previous": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > (costs[-2] if len(costs) > 1 else "
+               "start_cost) + 0.25 * start_cost"),
+        "blow-up", "from the epoch before"),
+    "adjust_nan_min": ("adjust_learning_rate", _panda(lowest="min(list(earlier) + [start_cost])"),
+                       "blow-up", "made your lowest cost NaN"),
+    "adjust_nan_np_min": ("adjust_learning_rate",
+                          _panda(lowest="float(np.min(list(earlier) + [start_cost]))"),
+                          "without a new low", "made your lowest cost NaN"),
+    "adjust_creeps_after_cut": ("adjust_learning_rate", _panda(never_cut="True"),
+                                "creeping", "after it had been cut"),
+    "adjust_creep_stops_at_raise": ("adjust_learning_rate", _panda(
+        never_cut="all(b == a for a, b in zip(rates[:-1], rates[1:]))"),
+        "creeping", "once the rate had been raised"),
+    "adjust_creeps_after_rise": ("adjust_learning_rate", _panda(never_rose="True"),
+                                 "creeping", "after the cost had risen"),
+    "adjust_creeps_far_from_start": ("adjust_learning_rate", _panda(near="True"),
+                                     "creeping", "long after the cost left the start"),
+    "adjust_creeps_from_one_epoch": ("adjust_learning_rate", _panda(
+        creeping="cost > 0.9 * (costs[-2] if len(costs) > 1 else start_cost)"),
+        "creeping", "single epoch"),
+    "adjust_creeping_divides": ("adjust_learning_rate", _panda(up="rate / factor"),
+                                "creeping", "lowered the rate"),
+    "adjust_plateau_first": ("adjust_learning_rate", _panda(plateau_first=True),
+                             "creeping", "judged a plateau before creeping"),
+    "adjust_plateau_after_change": ("adjust_learning_rate", _panda(
+        plateau=f"len(costs) > patience and {_BEATEN}"),
+        "keeps the rate until", "older rate"),
+    "adjust_no_margin": ("adjust_learning_rate", _panda(plateau=(
+        f"len(costs) > patience and {_SAME_RATE} and "
+        "min(costs[-patience:]) >= lowest(costs[:-patience])")),
+        "without a new low", "less than 1%"),
+    "adjust_strict": ("adjust_learning_rate", _panda(plateau=(
+        f"len(costs) > patience and {_SAME_RATE} and "
+        "min(costs[-patience:]) > lowest(costs[:-patience])")),
+        "without a new low", "matching the old best"),
+    "adjust_last_two": ("adjust_learning_rate", _panda(
+        plateau=f"len(costs) > patience and {_SAME_RATE} and cost >= 0.99 * costs[-2]"),
+        "without a new low", "only the last two costs"),
+    "adjust_off_by_one": ("adjust_learning_rate", _panda(
+        plateau=f"len(costs) >= patience and {_SAME_RATE} and {_BEATEN}"),
+        "keeps the rate until", "exactly patience epochs"),
     "halving_no_floor": ("successive_halving", _halving(keep="len(survivors) // eta"),
                          "max(1, n // eta)", "max(1"),
     "halving_ties_high": ("successive_halving", _halving(rank=", key=lambda t: (t[0], -t[1])"),
@@ -650,6 +710,17 @@ WRONG = {
     "pandas_and_caviar": PANDAS,
 }
 
+# The lesson's package imports its widgets first; stand-ins let it load anyway.
+_NO_WIDGETS = '''
+import sys
+import types
+
+for missing in ("ipywidgets", "IPython", "IPython.display"):
+    stub = types.ModuleType(missing)
+    stub.__getattr__ = lambda name: type(name, (), {"__init__": lambda self, *a, **k: None})
+    sys.modules.setdefault(missing, stub)
+'''
+
 # Answers that hand the work to course's own implementation (switched off while grading).
 CALLS_COURSE = {
     "parameters_vs_hyperparameters": {
@@ -746,6 +817,16 @@ def batchnorm_inference(z, gamma, beta, running_mean, running_var, eps=1e-5):
 ''',
     },
     "pandas_and_caviar": {
+        "adjust_learning_rate": _NO_WIDGETS + '''
+from course.lessons.pandas_and_caviar.babysitter import PandaRule
+
+
+def adjust_learning_rate(costs, rates, start_cost, patience, factor):
+    verdict = PandaRule(factor=factor, patience=patience).verdict(costs, rates, start_cost)
+    if verdict == "creeping":
+        return rates[-1] * factor
+    return rates[-1] / factor if verdict else rates[-1]
+''',
         "successive_halving": '''
 from course.search import successive_halving as library_halving
 
@@ -762,16 +843,7 @@ def run_in_parallel(objective, configs, executor):
     table = run_trials(objective, configs, executor=executor, progress=False)
     return [trial.score for trial in table]
 ''',
-        # The lesson's package imports its widgets first; stand-ins let it load anyway.
-        "choose_approach": '''
-import sys
-import types
-
-for missing in ("ipywidgets", "IPython", "IPython.display"):
-    stub = types.ModuleType(missing)
-    stub.__getattr__ = lambda name: type(name, (), {"__init__": lambda self, *a, **k: None})
-    sys.modules.setdefault(missing, stub)
-
+        "choose_approach": _NO_WIDGETS + '''
 from course.lessons.pandas_and_caviar.caviar_runs import expected_best
 
 

@@ -1,14 +1,20 @@
 """Hidden checks for ``pandas_and_caviar`` (lesson 04). Four tasks, 19 points:
 
-=====================  ==========================  ======
-answer cell            visible test cell           points
-=====================  ==========================  ======
-adjust_learning_rate   test_adjust_learning_rate   4
-successive_halving     test_successive_halving     6
-run_in_parallel        test_run_in_parallel        4
-choose_approach        test_choose_approach        5
-=====================  ==========================  ======
+=====================  ==========================  ======  ===============================
+answer cell            visible test cell           points  checks
+=====================  ==========================  ======  ===============================
+adjust_learning_rate   test_adjust_learning_rate   4       blow-up, creeping, plateau
+                                                           fires, plateau waits (1 each)
+successive_halving     test_successive_halving     6       rung sizes, budgets, ranking (2),
+                                                           calls, last survivor
+run_in_parallel        test_run_in_parallel        4       order, executor, failures,
+                                                           submitted together
+choose_approach        test_choose_approach        5       expected best of k (2), one run,
+                                                           versus the panda, slots
+=====================  ==========================  ======  ===============================
 
+``adjust_learning_rate`` asks for lesson 04's babysitting rule (``PandaRule.verdict``): its
+probes, slips and four checks are in ``panda_rule.py``, which states how they are built.
 The drivers in ``drivers.py`` give the student's functions a recording ``train``, an
 objective and a counting executor, and turn choose_approach's (approach, number) into two
 numbers. All checks compare exact values or counts, so a correct
@@ -25,190 +31,8 @@ import numpy as np
 
 from autograder.assignments._shared import RTOL
 from autograder.assignments.pandas_and_caviar import reference
+from autograder.assignments.pandas_and_caviar.panda_rule import adjust_checks, adjust_probes
 from autograder.spec import PASS, Assignment, Check, Probe, Task, Verdict
-
-# --- adjust_learning_rate ---------------------------------------------------------------
-
-# case -> (check it belongs to, message when the student's rate is wrong for it)
-# Within a check the most telling cases come first: the first that fails names the slip.
-_CASES = {
-    "window_start": ("improves", "a new low at costs[-patience] is inside the window: the last "
-                                 "patience costs are costs[-patience:], your window is one too "
-                                 "short"),
-    "recent_best": ("improves", "the best of the last patience costs is a new low, so keep the "
-                                "rate: compare the best of the window with the best before it, "
-                                "not just the last two costs"),
-    "means": ("improves", "the last patience costs reach a new low even though their average "
-                          "is higher: compare minimums, not means"),
-    "improving": ("improves", "the cost is still improving, yet you changed the learning rate"),
-    "window_edge": ("plateau", "the last new low came just before the window of the last "
-                               "patience costs: your window is one too long"),
-    "tie": ("plateau", "matching the old best is no improvement: shrink the rate when "
-                       "min(costs[-patience:]) >= min(costs[:-patience])"),
-    "plateau": ("plateau", "no new low in the last patience costs: multiply the rate by factor"),
-    "just_enough": ("patience", "with patience + 1 costs and no new low in the last patience, "
-                               "the rule already fires: len(costs) > patience"),
-    "exactly_patience": ("patience", "with only patience costs there is nothing before the "
-                                     "window to compare with: change nothing until len(costs) "
-                                     "> patience"),
-    "fewer": ("patience", "with fewer than patience costs, keep the learning rate"),
-    "nan_only": ("blowup", "a single nan cost is already a blow-up: check the last cost before "
-                           "looking for a plateau"),
-    "nan_last": ("blowup", "a nan cost means the run is blowing up: multiply the rate by factor "
-                           "at once (test with math.isfinite)"),
-    "inf_last": ("blowup", "an infinite cost means the run is blowing up: inf is not finite "
-                           "either"),
-}
-
-
-def _rising_end(window):
-    """``window`` with its last two values in rising order.
-
-    Where the rule must fire (a plateau, a tie, just enough costs) the last cost is then
-    never below the one before it, so an answer that compares only the last two costs
-    agrees with the rule there on every seed, and is caught, every time, by the cases where
-    the cost still improves. (With random order it was caught for some students only.)
-    """
-    window = [float(v) for v in window]
-    if len(window) > 1 and window[-1] < window[-2]:
-        window[-1], window[-2] = window[-2], window[-1]
-    return window
-
-
-def _costs_case(rng, case, patience):
-    """A list of costs of the given kind (losses around 0.5 to 3, distinct unless stated)."""
-    def falling(n):
-        return list(np.round(np.sort(rng.uniform(0.5, 3.0, n))[::-1], 6))
-
-    if case == "improving":
-        return falling(patience + int(rng.integers(2, 5)))
-    if case == "plateau":
-        before = falling(int(rng.integers(2, 5)))
-        return before + _rising_end(np.round(rng.uniform(before[-1] + 0.01, 3.5, patience), 6))
-    if case == "tie":
-        before = falling(int(rng.integers(2, 5)))
-        window = list(np.round(rng.uniform(before[-1] + 0.01, 3.5, patience), 6))
-        window[int(rng.integers(0, max(1, patience - 1)))] = before[-1]
-        return before + _rising_end(window)
-    if case == "recent_best":
-        before = falling(3)
-        window = list(np.round(rng.uniform(before[-1] + 0.2, 3.5, patience), 6))
-        window[-2] = round(before[-1] - 0.1, 6)  # new low, then a rise at the very end
-        return before + window
-    if case == "means":
-        before = [2.0, round(float(rng.uniform(0.9, 1.0)), 6), 1.1]
-        return before + [0.8] + [3.0] * (patience - 1)
-    if case == "window_start":
-        before = falling(3)
-        return before + [round(before[-1] - 0.1, 6)] + [3.0] * (patience - 1)
-    if case == "window_edge":
-        before = falling(3)
-        return before[:-1] + [round(before[-1] - 0.1, 6)] + [3.0] * patience
-    if case == "exactly_patience":
-        return list(np.round(np.sort(rng.uniform(0.5, 3.0, patience)), 6))
-    if case == "just_enough":
-        first = round(float(rng.uniform(0.5, 1.0)), 6)
-        return [first] + _rising_end(np.round(rng.uniform(first + 0.01, 3.0, patience), 6))
-    if case == "fewer":
-        return list(np.round(np.sort(rng.uniform(0.5, 3.0, patience - 1)), 6))
-    if case == "nan_last":
-        return falling(int(rng.integers(patience + 1, patience + 4))) + [math.nan]
-    if case == "inf_last":
-        return falling(int(rng.integers(1, patience + 2))) + [math.inf]
-    if case == "nan_only":
-        return [math.nan]
-    raise KeyError(case)
-
-
-def _adjust_probes(stream):
-    rng = np.random.default_rng(stream)
-    probes = []
-    for case in _CASES:
-        low = 2 if case in ("recent_best", "fewer", "means") else 1
-        patience = int(rng.integers(low, 5))
-        factor = float(rng.choice([0.5, 0.3, 0.1]))
-        rate = float(np.round(10.0 ** rng.uniform(-4, -1), 8))
-        probes.append(Probe(case, "adjust_learning_rate",
-                            (rate, _costs_case(rng, case, patience), patience, factor)))
-    return probes
-
-
-def _slip(kind):
-    """The panda's rule with one usual slip, for naming what a student's rule does."""
-    def rule(rate, costs, patience, factor):
-        blown = not math.isfinite(costs[-1]) and kind != "ignores_blowup"
-        window, before = costs[-patience:], costs[:-patience]
-        if kind == "long_window":
-            window, before = costs[-patience - 1:], costs[:-patience - 1]
-        enough = len(costs) > patience + (kind in ("late_start", "long_window"))
-        if kind == "last_two":
-            stalled = len(costs) > patience and costs[-1] >= costs[-2]
-        elif kind == "means":
-            stalled = enough and np.mean(window) >= np.mean(before)
-        elif kind == "strict":
-            stalled = enough and min(window) > min(before)
-        else:
-            stalled = enough and min(window) >= min(before)
-        shrink = factor if kind != "divides" else 1 / factor
-        return rate * shrink if blown or stalled else rate
-
-    return rule
-
-
-_SLIPS = {
-    "divides": "you divided the learning rate by factor: the rule multiplies it by factor "
-               "(a number below 1)",
-    "ignores_blowup": "a nan or inf cost means the run is blowing up: multiply the rate by "
-                      "factor at once (test the last cost with math.isfinite)",
-    "last_two": "you compared only the last two costs: compare the best of the last patience "
-                "costs with the best before them",
-    "means": "you compared averages: compare the best (min) of the last patience costs with "
-             "the best before them",
-    "strict": "matching the old best is no improvement either: shrink the rate when "
-              "min(costs[-patience:]) >= min(costs[:-patience])",
-    "late_start": "the rule applies as soon as len(costs) > patience; yours waits one cost "
-                  "longer",
-    "long_window": "your window of recent costs is one too long: the last patience costs are "
-                   "costs[-patience:]",
-}
-
-
-def _adjust_judge(group):
-    labels = tuple(case for case, (check, _) in _CASES.items() if check == group)
-
-    def judge(out, probes):
-        # Exact arithmetic on the inputs: false-failure rate 0.
-        got = {}
-        for label, value in out.items():
-            if value.size != 1:
-                return Verdict(False, "return one learning rate (a number)")
-            got[label] = float(value.ravel()[0])
-        wrong = [label for label in labels if not math.isclose(
-            got[label], reference.adjust_learning_rate(*probes[label].args), rel_tol=RTOL)]
-        if not wrong:
-            return PASS
-        # Name the slip that explains every answer (all cases are seen by every check).
-        for kind, message in _SLIPS.items():
-            rule = _slip(kind)
-            try:
-                if all(math.isclose(got[label], rule(*probes[label].args), rel_tol=RTOL)
-                       for label in got):
-                    return Verdict(False, message)
-            except (ValueError, ZeroDivisionError):
-                continue
-        rate = probes[wrong[0]].args[0]
-        if not any(math.isclose(got[wrong[0]], v, rel_tol=RTOL)
-                   for v in (rate, rate * probes[wrong[0]].args[3])):
-            return Verdict(False, "return either learning_rate unchanged or "
-                                  "learning_rate * factor")
-        return Verdict(False, _CASES[wrong[0]][1])
-
-    return judge
-
-
-def _adjust_check(name, group):
-    return Check(name, 1, tuple(_CASES), _adjust_judge(group))
-
 
 # --- successive_halving -----------------------------------------------------------------
 
@@ -705,18 +529,14 @@ def _slots_message(label, got, out, probe):
 ASSIGNMENT = Assignment(
     name="pandas_and_caviar",
     setup_cells=("setup",),
-    version="2",
+    version="3",
     tasks=(
         Task(
             function="adjust_learning_rate",
             test_cell="test_adjust_learning_rate",
-            probes=_adjust_probes,
-            checks=(
-                _adjust_check("keeps the rate while the cost improves", "improves"),
-                _adjust_check("shrinks it after patience costs without a new low", "plateau"),
-                _adjust_check("waits for more than patience costs", "patience"),
-                _adjust_check("shrinks it at once when the cost is nan or inf", "blowup"),
-            ),
+            probes=adjust_probes,
+            checks=adjust_checks(),
+            tripwires=("course.lessons.pandas_and_caviar.babysitter.PandaRule.verdict",),
         ),
         Task(
             function="successive_halving",

@@ -1,11 +1,27 @@
 """Reference answers for pandas_and_caviar (never released, never in the child)."""
 
 import math
+from itertools import pairwise
 
 
-def adjust_learning_rate(learning_rate, costs, patience, factor):
-    stalled = len(costs) > patience and min(costs[-patience:]) >= min(costs[:-patience])
-    return learning_rate * factor if not math.isfinite(costs[-1]) or stalled else learning_rate
+def adjust_learning_rate(costs, rates, start_cost, patience, factor):
+    """The next epoch's learning rate by lesson 04's babysitting rule (PandaRule.verdict)."""
+    cost, rate = costs[-1], rates[-1]
+
+    def lowest(earlier):  # the start counts as the lowest before any epoch; NaN never does
+        return min([start_cost] + [c for c in earlier if math.isfinite(c)])
+
+    if not math.isfinite(cost) or cost > lowest(costs[:-1]) + 0.25 * start_cost:
+        return rate / factor  # blow-up
+    never_cut = all(later >= before for before, later in pairwise(rates))
+    never_rose = all(later <= before for before, later in pairwise(costs))
+    if (never_cut and never_rose and len(costs) >= 2
+            and cost > 0.9 * costs[-2] and cost > 0.9 * start_cost):
+        return rate * factor  # creeping
+    if (len(costs) > patience and all(r == rate for r in rates[-patience:])
+            and min(costs[-patience:]) >= 0.99 * lowest(costs[:-patience])):
+        return rate / factor  # plateau
+    return rate
 
 
 def successive_halving_rungs(losses_at, n_configs, min_budget, eta):
