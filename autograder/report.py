@@ -31,6 +31,7 @@ def _histogram(scores: list[float], max_score: float) -> str:
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     fig = Figure(figsize=(6, 2.8), dpi=100)
     ax = fig.add_subplot()
@@ -38,6 +39,8 @@ def _histogram(scores: list[float], max_score: float) -> str:
     ax.hist(scores, bins=edges, color="#4a7ab0", edgecolor="white")
     ax.set_xlabel(f"score (out of {max_score:g})")
     ax.set_ylabel("students")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # no half students
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.5, max_score + 0.5)
     fig.tight_layout()
     buffer = io.BytesIO()

@@ -1,4 +1,4 @@
-"""Does every lesson work for a student in a real browser: run all, move a slider, see a change?
+"""Does every lesson work in a real browser: run all, move a control of every demo, see a change?
 
 For each lessons/*.ipynb (new lessons are picked up automatically) the test
 1) copies the lesson to a temporary folder (so autosave never touches the real file),
@@ -8,8 +8,10 @@ For each lessons/*.ipynb (new lessons are picked up automatically) the test
    for the kernel ("Python 3 (ipykernel) | Idle" in the status bar), runs all cells from
    the Run menu, waits until every code cell has run and checks that none printed a
    traceback;
-4) clicks the first slider's handle, presses ArrowRight, and waits until the picture in
-   that output changes; the output area's screenshots before and after must differ.
+4) for every demo (an output area with a picture and a control), moves one control as a
+   person would (a slider's handle by the keyboard, else the next choice of a drop-down,
+   else another of a row of toggle buttons) and waits until that demo's picture changes;
+   the output area's screenshots before and after must differ.
 Screenshots are saved under the test's tmp_path.
 
 Without a `chromium` on PATH the test is skipped, unless the environment variable CI is
@@ -136,30 +138,53 @@ def test_run_all_then_a_slider_changes_the_picture(lesson, chromium, chromium_fl
             )
             assert tracebacks.count() == 0, tracebacks.first.inner_text()[:2000]
 
-            handle = page.locator(".widget-slider .noUi-handle").first
-            expect(handle).to_be_visible(timeout=30_000)
-            output = handle.locator(
-                "xpath=ancestor::div[contains(concat(' ', @class, ' '), ' jp-OutputArea-output ')]"
-            ).first
-            image = output.locator("img").first
-            expect(image).to_be_visible(timeout=30_000)
-            output.scroll_into_view_if_needed()
-            page.wait_for_timeout(300)  # let a streamed first picture settle (max 0.3 s)
-            before_src = image.get_attribute("src")
-            before = output.screenshot(path=str(tmp_path / f"{lesson.stem}-before.png"))
-
-            readout = output.locator(".widget-readout").first
-            before_value = readout.inner_text() if readout.count() else None
-            handle.click()
-            handle.press("ArrowRight")
-            if before_value is not None:
-                expect(readout).not_to_have_text(before_value, timeout=10_000)
-            page.wait_for_function(
-                "([img, src]) => img.getAttribute('src') !== src",
-                arg=[image.element_handle(), before_src], timeout=30_000, polling=100,
-            )
-            page.wait_for_timeout(500)  # let a streamed picture finish drawing
-            after = output.screenshot(path=str(tmp_path / f"{lesson.stem}-after.png"))
-            assert after != before, "the output looked the same after moving the slider"
+            demos = page.locator(".jp-OutputArea-output").filter(
+                has=page.locator("img")).filter(
+                has=page.locator(".widget-slider, select, .widget-toggle-buttons"))
+            count = demos.count()
+            assert count >= 1, "no demo (a picture with a control) in the lesson"
+            for k in range(count):
+                move_one_control(page, demos.nth(k), tmp_path / f"{lesson.stem}-demo{k}")
         finally:
             browser.close()
+
+
+def move_one_control(page, output, shots):
+    """Move one control of the demo in `output` and wait for its picture to change."""
+    from playwright.sync_api import expect
+
+    image = output.locator("img").first
+    output.scroll_into_view_if_needed()
+    expect(image).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(300)  # let a streamed first picture settle
+    before_src = image.get_attribute("src")
+    before = output.screenshot(path=f"{shots}-before.png")
+    handle = output.locator(".widget-slider .noUi-handle").first
+    select = output.locator("select").first
+    toggles = output.locator(".widget-toggle-buttons button:not(.mod-active)")
+    if handle.count():
+        readout = output.locator(".widget-readout").first
+        before_value = readout.inner_text() if readout.count() else None
+        handle.click()
+        handle.press("ArrowRight")
+        if before_value is not None:
+            try:
+                expect(readout).not_to_have_text(before_value, timeout=3_000)
+            except AssertionError:  # at the slider's right end: step left instead
+                handle.press("ArrowLeft")
+                handle.press("ArrowLeft")
+                expect(readout).not_to_have_text(before_value, timeout=10_000)
+    elif select.count():
+        options = select.locator("option")
+        current = select.input_value()
+        values = [options.nth(i).get_attribute("value") for i in range(options.count())]
+        select.select_option(next(v for v in values if v != current))
+    else:
+        toggles.first.click()
+    page.wait_for_function(
+        "([img, src]) => img.getAttribute('src') !== src",
+        arg=[image.element_handle(), before_src], timeout=30_000, polling=100,
+    )
+    page.wait_for_timeout(500)  # let a streamed picture finish drawing
+    after = output.screenshot(path=f"{shots}-after.png")
+    assert after != before, f"{shots.name}: the demo looked the same after a control moved"

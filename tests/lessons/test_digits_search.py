@@ -74,3 +74,17 @@ def test_changing_a_control_restarts_the_search_and_redraws(set_control):
     assert data["best"] == pytest.approx(np.nanmax(data["scores"]))
     assert view.canvas.png != png
     assert "3</b> different learning rates" in view.status.value
+
+
+def test_the_trials_axis_has_whole_trials_and_random_fits_its_button():
+    """A newcomer saw "rand..." and ticks at 2.5 trials: the tick labels are whole numbers
+    for a 4-trial search, and the toggle button is wide enough for the word (7 px a
+    character at the widget's 13 px font, plus padding)."""
+    view = digits_tuning_demo(strategy="random", n_trials=4)
+    assert view.wait(120)
+    view.figure.canvas.draw()
+    ticks = [t for t in view.plot.ax_best.get_xticks()
+             if view.plot.ax_best.get_xlim()[0] <= t <= view.plot.ax_best.get_xlim()[1]]
+    assert ticks and all(float(t).is_integer() for t in ticks), ticks
+    width = int(view.controls["strategy"].style.button_width.removesuffix("px"))
+    assert width >= 7 * len("random") + 2 * 16

@@ -162,7 +162,8 @@ def test_check_array_points_at_the_first_bad_entry():
         check_array("beta", math.inf, below=1)
 
 
-@pytest.mark.parametrize("values", [["a", "b"], [True, False], [object()], [1j]], ids=repr)
+@pytest.mark.parametrize("values", [["a", "b"], [True, False], [object()], [1j]],
+                         ids=["strings", "bools", "an object", "complex"])
 def test_check_array_refuses_arrays_that_do_not_hold_real_numbers(values):
     with pytest.raises(ValueError, match="u must hold numbers in"):
         check_array("u", values, at_least=0, at_most=1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipywidgets
 import numpy as np
 from matplotlib.colors import LogNorm
+from matplotlib.ticker import MaxNLocator
 
 from course.demos.view import DemoView
 from course.lessons.search_strategies.digits_search import (
@@ -58,6 +59,7 @@ class TuningPlot:
         ax = self.ax_best
         ax.set_ylim(0, 1.02)
         ax.set_xlabel("trials run", fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # no trial 2.5
         ax.set_ylabel("best dev accuracy so far", fontsize=8)
         ax.tick_params(labelsize=7)
         self.best_line = ax.plot([], [], drawstyle="steps-post", lw=2, color="tab:purple")[0]
@@ -110,7 +112,7 @@ def digits_tuning_demo(strategy="random", n_trials=16, seed=0):
         "n_trials": ipywidgets.IntSlider(value=n_trials, min=4, max=MAX_TRIALS,
                                          description="n_trials", continuous_update=False),
         "strategy": ipywidgets.ToggleButtons(value=strategy, options=["grid", "random"],
-                                             style={"button_width": "70px"}),
+                                             style={"button_width": "96px"}),
         "seed": ipywidgets.IntSlider(value=seed, min=0, max=20, description="seed",
                                      continuous_update=False),
     }
