@@ -45,7 +45,8 @@ def test_none_gives_fresh_entropy():
 
 
 @pytest.mark.parametrize("bad", [-1, 1.5, "a", True, False, np.float64(2.0), [-1], [1.5],
-                                 object()], ids=repr)
+                                 object()],
+                         ids=lambda v: "an object" if type(v) is object else repr(v))
 def test_bad_values_raise_a_value_error_naming_the_value(bad):
     with pytest.raises(ValueError) as error:
         as_rng(bad)

@@ -39,7 +39,8 @@ def assert_one_sentence_naming(error, name, value):
 
 # ---- numbers -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("value", NOT_NUMBERS + NOT_FINITE, ids=repr)
+@pytest.mark.parametrize("value", NOT_NUMBERS + NOT_FINITE, ids=lambda v: (
+    "an object" if type(v) is object else repr(v)))
 @pytest.mark.parametrize("check", [check_positive, check_fraction])
 def test_what_is_not_a_finite_number_is_refused_by_name_and_value(check, value):
     with pytest.raises(ValueError) as error:
