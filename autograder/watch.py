@@ -124,9 +124,26 @@ class Watcher:
                 when = parse_utc(parts[2])
             except (ValueError, OverflowError, TypeError):
                 continue
+            if not self._complete(entry):
+                continue  # nbgrader submit is still copying it: next time
             out.setdefault(parts[0], []).append((when, entry))
         return {student: [e for _, e in sorted(found, key=lambda x: x[0])]
                 for student, found in out.items()}
+
+    def _complete(self, folder: Path) -> bool:
+        """nbgrader submit copies the files, then writes timestamp.txt, then the secret:
+        a folder is complete once its secret is all there (128 hex digits), or, for a
+        submission without one, once nothing in it changed for a minute."""
+        from autograder.feedback import _SECRET, _exchange_text
+
+        if _exchange_text(folder / "submission_secret.txt", _SECRET):
+            return True
+        try:
+            newest = max([folder.stat().st_mtime,
+                          *(p.lstat().st_mtime for p in folder.iterdir())])
+        except OSError:
+            return False
+        return time.time() - newest > 60
 
     def step(self) -> int:
         """Handle what is waiting and allowed now; returns how many pages it released."""

@@ -193,3 +193,16 @@ def test_killed_in_a_burst_and_restarted_it_loses_nothing_and_grades_nothing_twi
     assert len(graded) == len(set(graded)), graded  # no submission graded twice
     for student, k in latest.items():
         assert f"Score: {15 if k % 2 else 13} / 15" in pages[student].read_text(), student
+
+
+def test_a_submission_still_being_copied_waits_for_its_secret(tmp_path):
+    """nbgrader submit writes the notebook, then timestamp.txt, then the secret: a folder
+    without its secret yet (copy under way) is left for the next pass, not lost."""
+    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    folder = hand_submit(exchange, course, "eve", GOOD, 30, "e1" * 16)
+    secret = (folder / "submission_secret.txt").read_text()
+    (folder / "submission_secret.txt").unlink()
+    watcher = Watcher(course, NAME, exchange=exchange, clock=Clock(), say=lambda line: None)
+    assert watcher.step() == 0 and not (course / "submitted" / "eve").exists()
+    (folder / "submission_secret.txt").write_text(secret)
+    assert watcher.step() == 1 and page_for(exchange, "e1" * 16).exists()
