@@ -36,3 +36,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_nn_vs_torch.py
 	$(BIN)/python benchmarks/bench_search_parallel.py
 	$(BIN)/python benchmarks/bench_grading.py
+	$(BIN)/python benchmarks/bench_watch.py
