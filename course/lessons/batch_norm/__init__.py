@@ -7,9 +7,10 @@ What the lesson computes (no screen code) and the demo that shows each:
                                probe_run, learning_rate_sweep, sweep_summary
     layer_distributions        histogram_snapshots: each hidden layer's z as the two
                                networks learn; z_after_steps: the same at one step, per seed
-    seed_tables                run_grid, speedup, spread: comparisons over seeds; load_tables
-                               reads the lesson's saved tables (seed_tables.npz, made by
-                               make_seed_tables.py); PAPER_STEPS: Ioffe & Szegedy's Table 2
+    seed_tables                comparisons over seeds: run_grid, speedup, spread,
+                               format_spread; load_tables reads the lesson's saved tables
+                               (seed_tables.npz, made by make_seed_tables.py);
+                               PAPER_STEPS: Ioffe & Szegedy's Table 2
     plain_vs_batchnorm_demo    histograms_demo(): z's histograms at a chosen step;
                                sweep_demo(): both networks at a chosen learning rate
     batch_statistics           batch_noise (how much its batch moves one example),
@@ -38,6 +39,7 @@ from course.lessons.batch_norm.layer_distributions import histogram_snapshots, z
 from course.lessons.batch_norm.plain_vs_batchnorm_demo import histograms_demo, sweep_demo
 from course.lessons.batch_norm.seed_tables import (
     PAPER_STEPS,
+    format_spread,
     load_tables,
     run_grid,
     speedup,
@@ -59,6 +61,7 @@ __all__ = [
     "ProbeRun",
     "accuracy_with_batch_statistics",
     "batch_noise",
+    "format_spread",
     "histogram_snapshots",
     "histograms_demo",
     "learning_rate_sweep",

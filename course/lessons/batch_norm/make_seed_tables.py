@@ -2,7 +2,7 @@
 
 Runs every grid of TABLE_SPECS on SEEDS (two processes, a few minutes on two cores) and
 writes them to seed_tables.npz next to this file, which the lesson loads instead of
-training about 900 networks while you wait. tests/lessons/test_seed_tables.py re-runs a
+training 544 networks while you wait. tests/lessons/test_seed_tables.py re-runs a
 sample of these runs and checks they give the saved numbers.
 
     name            what it answers (the lesson's section)

@@ -6,6 +6,7 @@
     grid.measures["dev_accuracy"]          # array shaped (2, 2, 8): the axes, then the seed
     grid.where(use_batchnorm=True)         # the same numbers for one value of an axis
     spread(values)                         # (median, lowest, highest)
+    format_spread(values, ".3f")           # "0.978 (0.958 to 0.983)", as the lesson prints
     speedup(grid)                          # steps to the target, with and without batch norm
     save_tables(path, {"name": grid}), load_tables(path) -> {"name": grid}
 
@@ -35,7 +36,7 @@ from course.data import cached_digits_split
 from course.lessons.batch_norm.training_runs import probe_config, trained_network
 
 __all__ = ["MEASURES", "PAPER_STEPS", "SeedGrid", "TABLES_PATH", "run_config", "run_measures",
-           "run_grid", "spread", "speedup", "save_tables", "load_tables"]
+           "run_grid", "spread", "format_spread", "speedup", "save_tables", "load_tables"]
 
 MEASURES = ("steps_to_target", "diverged", "dev_accuracy", "train_accuracy", "dev_cost",
             "train_cost")
@@ -118,6 +119,16 @@ def spread(values):
     """(median, lowest, highest) of an array of numbers (inf counts as the largest)."""
     values = np.asarray(values, dtype=float).ravel()
     return float(np.median(values)), float(values.min()), float(values.max())
+
+
+def format_spread(values, fmt=".3f"):
+    """"median (lowest to highest)" of some numbers; inf reads "never"."""
+
+    def text(value):
+        return "never" if value == math.inf else format(value, fmt)
+
+    median, low, high = spread(values)
+    return f"{text(median)} ({text(low)} to {text(high)})"
 
 
 def _fastest_rate(steps, rates):
