@@ -23,6 +23,7 @@ from course.lessons.batch_norm import (
     probe_run,
     sweep_summary,
     trained_network,
+    z_after_steps,
 )
 from course.lessons.batch_norm.training_runs import new_network
 from course.nn import FullyConnectedNet
@@ -199,6 +200,21 @@ def test_first_snapshot_is_the_histogram_of_the_untrained_networks_z():
         np.testing.assert_allclose(snapshots[bn]["percentiles"][0],
                                    np.percentile(zs[-1][:, 0], [15, 50, 85]), atol=1e-4)
         np.testing.assert_allclose(snapshots[bn]["histograms"].sum(axis=2), 1.0)
+
+
+def test_z_after_steps_is_each_layers_mean_and_spread_of_that_trained_network():
+    early = z_after_steps(steps=10, seeds=(3, 4))
+    for bn in (False, True):
+        for k, seed in enumerate((3, 4)):
+            model, run = trained_network({"activation": "sigmoid", "use_batchnorm": bn,
+                                          "learning_rate": 1.0, "max_steps": 10,
+                                          "eval_every": 10, "stop_at_target": False,
+                                          "seed": seed})
+            _, zs = forward64(model, DATA.X_dev)
+            np.testing.assert_allclose(early[bn]["mean"][k], [z.mean() for z in zs], atol=1e-4)
+            np.testing.assert_allclose(early[bn]["spread"][k], [z.std() for z in zs],
+                                       rtol=1e-4)
+            assert early[bn]["dev_accuracy"][k] == run.dev_accuracy[-1]
 
 
 # ---------------------------------------------------------------- training runs

@@ -11,6 +11,7 @@ from course.lessons.batch_norm import (
     batch_noise,
     histogram_snapshots,
     histograms_demo,
+    learning_rate_sweep,
     momentum_demo,
     momentum_replay,
     noise_demo,
@@ -93,3 +94,59 @@ def test_momentum_slider_shows_that_momentums_running_mean_and_accuracy():
     # With momentum 0, the running mean is simply the last batch's mean.
     demo.controls["momentum"].value = 0.0
     np.testing.assert_allclose(demo.data["running_mean"], replay["batch_means"], rtol=1e-6)
+
+
+# ---------------------------------------------------------------- legends stay clear
+def lines_through_legends(figure):
+    """(axes title, line label) of every line (or marker) that crosses a legend's box."""
+    renderer = figure.canvas.get_renderer()
+    crossing = []
+    for ax in figure.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for line in ax.lines:
+            if not line.get_visible() or len(line.get_xdata()) == 0:
+                continue
+            path = line.get_transform().transform_path(line.get_path())
+            through = (line.get_linestyle() not in ("None", "", " ")
+                       and path.intersects_bbox(box, filled=False))
+            if line.get_marker() not in (None, "None", "", " "):
+                r = line.get_markersize() * figure.dpi / 72 / 2
+                x, y = path.vertices.T
+                through |= bool(np.any((x > box.x0 - r) & (x < box.x1 + r)
+                                       & (y > box.y0 - r) & (y < box.y1 + r)))
+            if through:
+                crossing.append((ax.get_title(), line.get_label()))
+    return crossing
+
+
+def momentum_view():
+    return momentum_demo(momentum_replay(steps=200), momentum=0.999), "momentum"
+
+
+def sweep_view():
+    runs = learning_rate_sweep("relu", (0.1, 0.3, 1.0, 3.0, 10.0, 30.0), max_steps=300,
+                               stop_at_target=False)
+    return sweep_demo(runs, learning_rate=3.0), "learning_rate"
+
+
+def noise_view():
+    model, _ = trained_network({"activation": "relu", "use_batchnorm": True,
+                                "learning_rate": 0.3, "max_steps": 100,
+                                "stop_at_target": False})
+    return noise_demo(batch_noise(model, cached_digits_split().X_train, draws=100, rng=0)), \
+        "batch_size"
+
+
+@pytest.mark.parametrize("make_view", [momentum_view, sweep_view, noise_view],
+                         ids=["momentum", "sweep", "noise"])
+def test_no_line_crosses_a_legend_at_any_slider_value(make_view, set_control):
+    """A newcomer saw the momentum demo's running average strike through its legend: is
+    every legend of lesson 05's demos clear of every line, whatever the slider shows?"""
+    demo, name = make_view()
+    for option in demo.controls[name].options:
+        value = option[1] if isinstance(option, tuple) else option  # (label, value) pairs
+        set_control(demo, name, value)
+        assert lines_through_legends(demo.canvas.figure) == [], f"{name}={value}"

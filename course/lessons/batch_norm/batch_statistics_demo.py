@@ -17,6 +17,7 @@ import ipywidgets
 import numpy as np
 
 from course.demos.view import DemoView
+from course.lessons.batch_norm.legend_room import make_room_for_legend
 
 __all__ = ["noise_view_data", "momentum_view_data", "NoisePlot", "MomentumPlot",
            "describe_noise", "describe_momentum", "noise_demo", "momentum_demo"]
@@ -111,12 +112,15 @@ class MomentumPlot:
                                         label="running average")
         ax_trace.axhline(data["population_mean"], color="k", ls="--", lw=1,
                          label="mean over all training data")
-        low = min(data["batch_means"].min(), data["population_mean"], 0.0)
-        high = max(data["batch_means"].max(), data["population_mean"], 0.0)
-        ax_trace.set_ylim(low - 0.1 * (high - low), high + 0.1 * (high - low))
         ax_trace.set_xlabel("training step", fontsize=8)
         ax_trace.set_title("mean of z for one unit of layer 1", fontsize=9)
-        ax_trace.legend(fontsize=7, loc="lower right")
+        # Every running average starts at 0 and then averages batch means, so for every
+        # momentum the lines stay within [low, high]; the legend gets the band above.
+        low = min(data["batch_means"].min(), data["population_mean"], 0.0)
+        high = max(data["batch_means"].max(), data["population_mean"], 0.0)
+        legend = ax_trace.legend(fontsize=7, loc="upper left", ncol=3, columnspacing=1.2,
+                                 handlelength=1.6)
+        make_room_for_legend(ax_trace, legend, low, high)
         ax_trace.tick_params(labelsize=7)
         ax_trace.grid(alpha=0.3)
         positions = np.arange(len(data["momenta"]))

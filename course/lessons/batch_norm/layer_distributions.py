@@ -1,9 +1,11 @@
 """How the distribution of each hidden layer's z moves while a network learns.
 
     snapshots = histogram_snapshots(snapshot_steps=(0, 20, 100, 500))
+    early = z_after_steps(steps=20, seeds=range(8))   # one moment, many seeds
 
-trains a plain and a batch-norm network side by side (`training_runs`, same seed and
-learning rate) and looks at z on the whole dev set as they learn. "z" is the input of a
+histogram_snapshots trains a plain and a batch-norm network side by side
+(`training_runs`, same seed and learning rate) and looks at z on the whole dev set as
+they learn. "z" is the input of a
 hidden layer's activation, as `FullyConnectedNet.layer_inputs` returns it: W a + b
 without batch norm, gamma * z_norm + beta with it. The dev set is one batch normalized
 with its own statistics, as in training.
@@ -17,7 +19,7 @@ from course.data import cached_digits_split
 from course.lessons.batch_norm.training_runs import new_network, probe_config, train_network
 from course.threads import blas_limit
 
-__all__ = ["histogram_snapshots"]
+__all__ = ["histogram_snapshots", "z_after_steps"]
 
 
 def histogram_snapshots(*, snapshot_steps=(0, 20, 100, 500), learning_rate=1.0,
@@ -52,4 +54,32 @@ def histogram_snapshots(*, snapshot_steps=(0, 20, 100, 500), learning_rate=1.0,
         out[bn] = {"histograms": np.array([histograms[s] for s in snapshot_steps]),
                    "steps": run.steps, "percentiles": np.array(percentiles),
                    "dev_accuracy": run.dev_accuracy}
+    return out
+
+
+def z_after_steps(*, steps=20, seeds=range(8), learning_rate=1.0, activation="sigmoid"):
+    """Each hidden layer's z on the dev set after `steps` steps, without and with BN, per seed.
+
+    Returns {use_batchnorm: {"mean", "spread": arrays (seeds, layers) of the mean and the
+    standard deviation of z over the dev set and the units of each layer (normalized with
+    the dev set's own statistics, as in histogram_snapshots), "dev_accuracy": (seeds,)}}
+    plus "seeds". The runs are histogram_snapshots' runs, cut at `steps`.
+    """
+    data = cached_digits_split()
+    out = {"seeds": tuple(seeds)}
+    for bn in (False, True):
+        means, spreads, accuracy = [], [], []
+        for seed in seeds:
+            config = probe_config(activation=activation, use_batchnorm=bn,
+                                  learning_rate=learning_rate, max_steps=steps,
+                                  eval_every=steps, stop_at_target=False, seed=seed)
+            with blas_limit():
+                model, rng = new_network(config)
+                run = train_network(config, model, rng)
+                _, inputs = model.layer_inputs(data.X_dev, statistics="batch")
+            means.append([float(z.mean()) for z in inputs])
+            spreads.append([float(z.std()) for z in inputs])
+            accuracy.append(run.dev_accuracy[-1])
+        out[bn] = {"mean": np.array(means), "spread": np.array(spreads),
+                   "dev_accuracy": np.array(accuracy)}
     return out

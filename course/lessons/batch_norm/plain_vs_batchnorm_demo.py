@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import ipywidgets
 import numpy as np
+from matplotlib.lines import Line2D
 
 from course.demos.view import DemoView
+from course.lessons.batch_norm.legend_room import make_room_for_legend
 
 __all__ = ["histogram_view_data", "sweep_view_data", "HistogramsPlot", "SweepPlot",
            "describe_histograms", "describe_sweep", "histograms_demo", "sweep_demo"]
@@ -138,11 +140,13 @@ class SweepPlot:
             (self.curves[name],) = ax.plot([], [], color=color, lw=1.6, label=name)
             (self.crosses[name],) = ax.plot([], [], "x", color=color, ms=10, mew=2)
         ax.axhline(data["target"], color="0.5", ls=":", lw=1)
-        ax.set_ylim(0, 1.0)
         ax.set_xlim(0, data["max_steps"] or max(len(data["plain"]["steps"]), 1))
         ax.set_xlabel("step", fontsize=8)
         ax.set_ylabel("dev accuracy", fontsize=8)
-        ax.legend(fontsize=7, loc="lower right")
+        # The curves of some rate pass through every corner below accuracy 1: the legend
+        # gets a band of its own above it.
+        make_room_for_legend(ax, ax.legend(fontsize=7, loc="upper left", ncol=2), 0.0, 1.0,
+                             margin=0.0)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
         self.title = ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", fontsize=9)
@@ -160,13 +164,19 @@ class SweepPlot:
                                strict=True):
                 if s is None:
                     ax_summary.plot(r, ceiling, "x" if d else "^", color=color, ms=7, mew=2)
-        self.rate_line = ax_summary.axvline(rates[0], color="k", lw=1, ls="--")
         ax_summary.set_xscale("log")
         ax_summary.set_yscale("log")
         ax_summary.set_xlabel("learning rate", fontsize=8)
         ax_summary.set_ylabel(f"steps to {data['target']:.0%} dev accuracy", fontsize=8)
         ax_summary.set_title("x: diverged   ^: never reached it", fontsize=8)
-        ax_summary.legend(fontsize=7, loc="upper left")
+        legend = ax_summary.legend(handles=[Line2D([], [], marker="o", color=color, ms=4,
+                                                   label=name) for _, name, color in ARMS],
+                                   fontsize=7, loc="upper left", ncol=2)
+        fewest = min([s for _, name, _ in ARMS for s in data[name]["all_steps_to_target"]
+                      if s is not None], default=1)
+        room = make_room_for_legend(ax_summary, legend, max(fewest, 1), ceiling)
+        # The line at the chosen rate stops below the legend, which it would cross.
+        self.rate_line = ax_summary.axvline(rates[0], ymax=room, color="k", lw=1, ls="--")
         ax_summary.tick_params(labelsize=7)
         ax_summary.grid(alpha=0.3)
         canvas.animate(*self.curves.values(), *self.crosses.values(), self.title,

@@ -10,7 +10,7 @@ Every run follows Ioffe & Szegedy's MNIST experiment on the 8x8 digits
 (`course.data.cached_digits_split()`): plain SGD, dev accuracy every `eval_every`
 steps. A config is a dict with the keys of PROBE_DEFAULTS: activation, use_batchnorm,
 learning_rate, hidden_dims, batch_size, max_steps, eval_every, target, stop_at_target,
-bn_momentum, seed. `new_network(config)` and `train_network(config, model, rng)` are
+bn_momentum, weight_scale, seed. `new_network(config)` and `train_network(config, model, rng)` are
 the two halves of `trained_network`, for experiments that watch a run as it trains.
 """
 
@@ -39,6 +39,7 @@ PROBE_DEFAULTS = {
     "target": 0.9,
     "stop_at_target": True,
     "bn_momentum": 0.9,
+    "weight_scale": None,  # None: He (relu) or Xavier (sigmoid, tanh); else the weights' std
     "seed": 0,
 }
 
@@ -73,7 +74,8 @@ def new_network(config, batchnorm=None):
     model = FullyConnectedNet(64, 10, hidden_dims=config["hidden_dims"],
                               activation=config["activation"],
                               use_batchnorm=config["use_batchnorm"],
-                              bn_momentum=config["bn_momentum"], batchnorm=batchnorm, rng=rng)
+                              bn_momentum=config["bn_momentum"],
+                              weight_scale=config["weight_scale"], batchnorm=batchnorm, rng=rng)
     return model, rng
 
 
