@@ -313,14 +313,26 @@ def test_a_class_round_trip_through_jupyterhub(hub, chromium, chromium_flags, tm
             for user in answers:
                 pages_text[user] = fetch_feedback_and_read_score(pages[user], user, tmp_path)
                 now = lap(f"{user} fetches and reads feedback", now)
+            timings["round trip (release to feedback read)"] = time.monotonic() - started
 
-            # alice's browser carries alice's hub login only: bob's server refuses it.
+            # alice's browser carries alice's hub login only: bob's server refuses it, and
+            # her own server has no formgrader.
             refused = pages["alice"].request.get(
                 f"{hub.base}/user/bob/files/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")
             assert refused.status == 403, (refused.status, refused.url)
+            assert pages["alice"].request.get(
+                f"{hub.base}/user/alice/formgrader/api/assignments").status == 404
+
+            # The instructor's server started in the course copy: formgrader sees the
+            # course, both submissions and the autograder's scores.
+            instructor = log_in(browser, hub, INSTRUCTOR)
+            reply = instructor.request.get(
+                f"{hub.base}/user/{INSTRUCTOR}/formgrader/api/assignments")
+            assert reply.ok, (reply.status, reply.text()[:500])
+            formgrader = {a["name"]: a for a in reply.json()}
+            now = lap("instructor logs in, formgrader answers", now)
         finally:
             browser.close()
-    timings["round trip (release to feedback read)"] = time.monotonic() - started
     print("timings (s): " + json.dumps({k: round(v, 1) for k, v in timings.items()}))
     (tmp_path / "timings.json").write_text(json.dumps(timings, indent=2))
 
@@ -337,3 +349,9 @@ def test_a_class_round_trip_through_jupyterhub(hub, chromium, chromium_flags, tm
     assert len(list((hub.layout.exchange / COURSE_ID / "feedback").glob("*.html"))) == 2
     assert scores["alice"][1] == scores["bob"][1]
     assert scores["alice"][0] > scores["bob"][0], scores
+    sources = {p.name for p in (ROOT / "assignments" / "source").iterdir() if p.is_dir()}
+    assert set(formgrader) == sources, formgrader
+    assert formgrader[ASSIGNMENT]["num_submissions"] == 2, formgrader[ASSIGNMENT]
+    assert formgrader[ASSIGNMENT]["max_score"] == scores["alice"][1], formgrader[ASSIGNMENT]
+    average = (scores["alice"][0] + scores["bob"][0]) / 2
+    assert formgrader[ASSIGNMENT]["average_score"] == pytest.approx(average), formgrader
