@@ -1,13 +1,17 @@
 # Two commands on a fresh machine with Python 3 and make:
 #   make lab    set up .venv and open the lessons in JupyterLab
 #   make test   set up .venv and run lint plus the whole test suite
+#   make hub    a JupyterHub with the course on 127.0.0.1:8000 (deploy/README.md)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-EXTRAS ?= dev,browser,cluster
+EXTRAS ?= dev,browser,cluster,hub
+# JupyterHub's proxy, from npm, in a folder of the project (never a global install).
+PROXY  := deploy/proxy/node_modules/.installed-stamp
+HUB_ARGS ?=
 
-.PHONY: lab test lint venv bench assignments
+.PHONY: lab test lint venv bench assignments hub hub-proxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +28,17 @@ lab: $(STAMP)
 # Student versions of every assignment, for studying alone (instructors: see README).
 assignments: $(STAMP)
 	$(BIN)/autograder release
+
+$(PROXY): deploy/proxy/package.json
+	npm install --prefix deploy/proxy --no-audit --no-fund --loglevel=error
+	touch $(PROXY)
+
+hub-proxy: $(PROXY)
+
+# Students and an instructor on one machine; passwords from COURSE_HUB_STUDENT_PASSWORD and
+# COURSE_HUB_INSTRUCTOR_PASSWORD (made and printed when unset). Options: HUB_ARGS="...".
+hub: $(STAMP) $(PROXY)
+	$(BIN)/python -m deploy.hub $(HUB_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 # Conda splits some pip extras into separate packages.
 CONDA_SPLITS = {"dask[distributed]": ["dask", "distributed"]}
 # Extras that are deliberately not part of the (students') conda environment: developers
-# pip-install them into it, as environment.yml's header says.
-NOT_IN_CONDA = {"bench", "dev", "browser"}
+# pip-install them into it, as environment.yml's header says; `hub` is the instructor's
+# JupyterHub (deploy/, `make hub`), which no student installs.
+NOT_IN_CONDA = {"bench", "dev", "browser", "hub"}
 
 
 def pip_requirements() -> dict[str, str]:
