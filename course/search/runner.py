@@ -34,7 +34,7 @@ from course.search.results import Trial, TrialResult, TrialTable
 from course.threads import blas_threads, use_blas_threads
 from course.validate import check_int, check_positive_int
 
-__all__ = ["run_trials", "trial_seeds", "seed_configs", "process_pool"]
+__all__ = ["run_trials", "trial_seeds", "seed_configs", "process_pool", "starmap"]
 
 
 def trial_seeds(seed, n: int) -> list[int]:
@@ -65,6 +65,19 @@ def process_pool(max_workers=2, threads_per_worker=None) -> ProcessPoolExecutor:
                                    example=1)
     return ProcessPoolExecutor(max_workers=max_workers, initializer=use_blas_threads,
                                initargs=(threads_per_worker,))
+
+
+def starmap(function, jobs, executor=None) -> list:
+    """[function(*job) for job in jobs], in order, through `executor` when one is given
+    (a concurrent.futures executor: a process pool, a Dask client's executor, ...).
+
+    >>> starmap(pow, [(2, 3), (3, 2)])
+    [8, 9]
+    """
+    jobs = [tuple(job) for job in jobs]
+    if executor is None:
+        return [function(*job) for job in jobs]
+    return list(executor.map(function, *zip(*jobs, strict=True))) if jobs else []
 
 
 def _unpack(out):

@@ -187,3 +187,25 @@ def test_concatenation_renumbers_in_order():
 def test_bad_pool_sizes_and_seeds_are_refused_with_their_value(make, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         make()
+
+
+def test_starmap_through_a_process_pool_equals_the_serial_run_in_order():
+    """The lessons' multi-seed studies hand their runs to a pool: same values, same order
+    as running them one by one, whichever worker finishes first."""
+    from course.data import digits_split
+    from course.lessons.pandas_and_caviar import babysat_vs_left_alone
+    from course.search import process_pool
+    from course.search.runner import starmap
+
+    jobs = [(3, k) for k in range(7)]
+    with process_pool(max_workers=2) as pool:
+        assert starmap(pow, jobs, pool) == starmap(pow, jobs) == [3**k for k in range(7)]
+        assert starmap(pow, [], pool) == []
+        data = digits_split(seed=0)
+        config = {"optimizer": "momentum", "momentum": 0.9, "hidden_dims": (16,)}
+        pooled = babysat_vs_left_alone(config, data, (1e-3, 3.0), range(3), num_epochs=3,
+                                       executor=pool)
+    serial = babysat_vs_left_alone(config, data, (1e-3, 3.0), range(3), num_epochs=3)
+    for rate in (1e-3, 3.0):
+        for kind in ("babysat", "alone"):
+            np.testing.assert_array_equal(pooled[rate][kind], serial[rate][kind])

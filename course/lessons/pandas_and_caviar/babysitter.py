@@ -46,6 +46,7 @@ from course.data import cached_digits_split
 from course.nn import Trainer, build_from_config, train_from_config
 from course.nn.training import CONFIG_DEFAULTS
 from course.search.results import TrialResult
+from course.search.runner import starmap
 
 __all__ = ["PandaRule", "Babysitter", "BabysitResult", "babysit", "babysit_digits",
            "babysat_vs_left_alone"]
@@ -255,21 +256,30 @@ def babysit_digits(config):
     return TrialResult(result.score, result.curve)
 
 
-def babysat_vs_left_alone(config, data, start_rates, seeds, *, num_epochs, rule=PandaRule()):
+def babysat_vs_left_alone(config, data, start_rates, seeds, *, num_epochs, rule=PandaRule(),
+                          executor=None):
     """The rule's worth, measured: for every start rate and seed, the final dev accuracy of
     `config` babysat by `rule` and of the same start left alone.
 
     Returns {start rate: {"babysat": array over seeds, "alone": array over seeds}}. The
     seed picks the starting weights and the batch order (config["seed"]); both runs of a
-    pair share it, so they differ only by what the rule did.
+    pair share it, so they differ only by what the rule did. With `executor` (a
+    concurrent.futures executor, e.g. course.search.process_pool) the pairs run there.
     """
-    table = {}
-    for rate in start_rates:
-        runs = [{**config, "learning_rate": float(rate), "seed": int(seed)} for seed in seeds]
-        babysat = [babysit(c, data, num_epochs=num_epochs, rule=rule).score for c in runs]
-        alone = []
-        for c in runs:
-            history = train_from_config({**c, "num_epochs": num_epochs}, data)[1]
-            alone.append(history.dev_accuracy[-1] if history.dev_accuracy else math.nan)
-        table[rate] = {"babysat": np.array(babysat), "alone": np.array(alone)}
+    seeds = [int(seed) for seed in seeds]
+    jobs = [({**config, "learning_rate": float(rate), "seed": seed}, data, num_epochs, rule)
+            for rate in start_rates for seed in seeds]
+    pairs = starmap(_babysat_and_alone, jobs, executor)
+    table, n = {}, len(seeds)
+    for k, rate in enumerate(start_rates):
+        chunk = pairs[k * n:(k + 1) * n]
+        table[rate] = {"babysat": np.array([b for b, _ in chunk]),
+                       "alone": np.array([a for _, a in chunk])}
     return table
+
+
+def _babysat_and_alone(config, data, num_epochs, rule):
+    """(babysat final dev accuracy, left-alone final dev accuracy) of one start."""
+    babysat = babysit(config, data, num_epochs=num_epochs, rule=rule).score
+    history = train_from_config({**config, "num_epochs": num_epochs}, data)[1]
+    return babysat, history.dev_accuracy[-1] if history.dev_accuracy else math.nan

@@ -22,6 +22,7 @@ import numpy as np
 
 from course.data import Split
 from course.nn import Trainer, build_from_config, train_from_config
+from course.search.runner import starmap
 
 __all__ = ["decay_study", "overfit_tiny_batch", "starting_costs"]
 
@@ -66,23 +67,29 @@ def overfit_tiny_batch(config, data, seeds, *, n_examples=20, num_epochs=200):
     return np.array(fitted), np.array(costs)
 
 
-def decay_study(config, data, decay_rates, seeds, *, num_epochs=27, last=9):
+def decay_study(config, data, decay_rates, seeds, *, num_epochs=27, last=9, executor=None):
     """Train `config` for `num_epochs` with each decay rate (0: no decay) and seed.
 
     Returns {decay_rate: {"final": dev accuracy after the last epoch, "wobble": standard
     deviation of the dev accuracy over the `last` epochs}}, arrays over the seeds. A run
-    that diverges scores NaN in both.
+    that diverges scores NaN in both. With `executor` the runs go there.
     """
-    table = {}
-    for rate in decay_rates:
-        final, wobble = [], []
-        for seed in seeds:
-            _, history = train_from_config({**config, "decay_rate": float(rate),
-                                            "seed": int(seed), "num_epochs": num_epochs},
-                                           data)
-            curve = np.array(history.dev_accuracy)
-            complete = len(curve) == num_epochs and not history.diverged
-            final.append(curve[-1] if complete else math.nan)
-            wobble.append(np.std(curve[-last:]) if complete else math.nan)
-        table[rate] = {"final": np.array(final), "wobble": np.array(wobble)}
+    seeds = [int(seed) for seed in seeds]
+    jobs = [({**config, "decay_rate": float(rate), "seed": seed, "num_epochs": num_epochs},
+             data, last) for rate in decay_rates for seed in seeds]
+    runs = starmap(_final_and_wobble, jobs, executor)
+    n, table = len(seeds), {}
+    for k, rate in enumerate(decay_rates):
+        chunk = runs[k * n:(k + 1) * n]
+        table[rate] = {"final": np.array([f for f, _ in chunk]),
+                       "wobble": np.array([w for _, w in chunk])}
     return table
+
+
+def _final_and_wobble(config, data, last):
+    """(final dev accuracy, its standard deviation over the last epochs) of one run."""
+    _, history = train_from_config(config, data)
+    curve = np.array(history.dev_accuracy)
+    if len(curve) != config["num_epochs"] or history.diverged:
+        return math.nan, math.nan
+    return curve[-1], np.std(curve[-last:])

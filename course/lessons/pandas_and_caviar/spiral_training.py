@@ -25,6 +25,7 @@ import numpy as np
 from course.data import make_spirals, train_dev_test_split
 from course.nn import FullyConnectedNet, Momentum, Trainer
 from course.rng import as_rng
+from course.search.runner import starmap
 from course.smoothing import exponentially_weighted_average
 
 __all__ = ["spiral_split", "make_trainer", "nudge_study", "Grid", "boundary_grid",
@@ -52,29 +53,33 @@ def make_trainer(data, hyperparameters, *, hidden_dims=(24, 24), batch_size=32, 
                    X_dev=data.X_dev, y_dev=data.y_dev, rng=rng, on_divergence="stop")
 
 
-def nudge_study(seeds, new_rates, *, start_rate=0.03, change_at=30, num_epochs=150):
+def nudge_study(seeds, new_rates, *, start_rate=0.03, change_at=30, num_epochs=150,
+                executor=None):
     """What one nudge of the learning rate is worth, replayed without the widget.
 
     For every seed (the spirals, the weights and the batch order), the dev accuracy after
     `num_epochs` epochs left at `start_rate`, and after the rate was changed once, to each
     of `new_rates`, after `change_at` epochs (as the demo's slider does). Returns
-    {None: array over seeds, rate: array over seeds for each new rate}.
+    {None: array over seeds, rate: array over seeds for each new rate}. With `executor`
+    the runs go there.
     """
-    table = {}
-    for new_rate in (None, *new_rates):
-        scores = []
-        for seed in seeds:
-            trainer = make_trainer(spiral_split(seed=int(seed)),
-                                   {"learning_rate": start_rate, "momentum": 0.9},
-                                   seed=int(seed))
-            while trainer.epoch < num_epochs:
-                if new_rate is not None and trainer.epoch == change_at \
-                        and not trainer.history.events:
-                    trainer.set_hyperparameter("learning_rate", float(new_rate))
-                trainer.step()
-            scores.append(trainer.history.dev_accuracy[-1])
-        table[new_rate] = np.array(scores)
-    return table
+    seeds = [int(seed) for seed in seeds]
+    rates = [None, *(float(rate) for rate in new_rates)]
+    jobs = [(seed, rate, start_rate, change_at, num_epochs) for rate in rates for seed in seeds]
+    scores = starmap(_nudged_run, jobs, executor)
+    n = len(seeds)
+    return {rate: np.array(scores[k * n:(k + 1) * n]) for k, rate in enumerate(rates)}
+
+
+def _nudged_run(seed, new_rate, start_rate, change_at, num_epochs):
+    """Final dev accuracy of one replay (new_rate None: left alone)."""
+    trainer = make_trainer(spiral_split(seed=seed), {"learning_rate": start_rate,
+                                                     "momentum": 0.9}, seed=seed)
+    while trainer.epoch < num_epochs:
+        if new_rate is not None and trainer.epoch == change_at and not trainer.history.events:
+            trainer.set_hyperparameter("learning_rate", new_rate)
+        trainer.step()
+    return trainer.history.dev_accuracy[-1]
 
 
 class Grid(NamedTuple):
