@@ -94,7 +94,7 @@ class FigureImage:
         width = round(figsize[0] * dpi)
         self.image = ipywidgets.Image(
             format="png", layout=ipywidgets.Layout(width=f"{width}px", max_width="100%",
-                                                   height="auto"))
+                                                   height="auto", object_fit="contain"))
         self.lock = threading.RLock()
         self.min_interval = float(min_interval)
         self.render_count = 0  # number of PNGs drawn so far

@@ -73,7 +73,11 @@ class DemoView(ipywidgets.VBox):
         self.job = LatestJob(on_error=self.show_error) if background else None
         widgets = list(self.controls.values()) + list(extra)
         rows = [ipywidgets.HBox(widgets[i : i + per_row]) for i in range(0, len(widgets), per_row)]
+        # align_items: a side widget taller than the picture (a long table) must not
+        # stretch the picture's height (a flex row stretches its items by default).
         picture = self.image if side is None else ipywidgets.HBox([self.image, side])
+        if side is not None:
+            self.image.layout.align_self = "flex-start"
         super().__init__(rows + [self.status, picture])
         if compute is not None:
             for control in self.controls.values():

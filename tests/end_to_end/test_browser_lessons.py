@@ -155,6 +155,7 @@ def move_one_control(page, output, shots):
 
     image = output.locator("img").first
     output.scroll_into_view_if_needed()
+    image.scroll_into_view_if_needed()
     expect(image).to_be_visible(timeout=30_000)
     page.wait_for_timeout(300)  # let a streamed first picture settle
     before_src = image.get_attribute("src")
@@ -188,3 +189,10 @@ def move_one_control(page, output, shots):
     page.wait_for_timeout(500)  # let a streamed picture finish drawing
     after = output.screenshot(path=f"{shots}-after.png")
     assert after != before, f"{shots.name}: the demo looked the same after a control moved"
+    # Shown undistorted (a taller widget beside it once stretched the network-shape
+    # picture) and sharp: drawn with at least as many pixels as it takes on screen.
+    shown = image.evaluate("img => [img.clientWidth, img.clientHeight, img.naturalWidth, "
+                           "img.naturalHeight]")
+    width, height, natural_width, natural_height = shown
+    assert abs(width / height - natural_width / natural_height) < 0.02 * width / height, shown
+    assert natural_width >= width, shown
