@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -20,11 +21,12 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from autograder import ledger, notebook
 from autograder.folders import CourseFolder
 from autograder.spec import load
-from autograder.untrusted import valid_student_id
+from autograder.untrusted import NotRegular, read_regular, valid_student_id
 
 IGNORED = {".ipynb_checkpoints", "__MACOSX", ".DS_Store"}
 MAX_ZIP_BYTES = 2**30  # unpacked notebooks per zip; more is a zip bomb, not a class
@@ -230,11 +232,26 @@ def _place(course: Path, assignment, student: str, data: bytes) -> str:
 DEFAULT_EXCHANGE = Path("/srv/nbgrader/exchange")  # nbgrader's own default Exchange.root
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback reads
 MAX_EXCHANGE_FILE = 1024
+# nbgrader submit's time stamp in a folder name: "2026-12-01 10:00:00.123456 UTC"
+_STAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})? UTC")
 
 
-def exchange_settings(course: Path) -> tuple[Path, str]:
-    """(exchange root, course id) from the course's nbgrader_config.py, as nbgrader reads
-    them: Exchange.root (default /srv/nbgrader/exchange) and CourseDirectory.course_id."""
+class Exchange(NamedTuple):
+    """Where the course's exchange is, and whether a folder must belong to the student
+    it is named after (nbgrader's CollectApp.check_owner, True by default)."""
+
+    root: Path
+    course_id: str
+    check_owner: bool
+
+    @property
+    def course(self) -> Path:
+        return self.root / self.course_id
+
+
+def exchange_settings(course: Path, root: Path | None = None) -> Exchange:
+    """The exchange as the course's nbgrader_config.py sets it: Exchange.root (default
+    /srv/nbgrader/exchange, or `root`), CourseDirectory.course_id, CollectApp.check_owner."""
     from traitlets.config.loader import PyFileConfigLoader
 
     config_file = CourseFolder.of(course).nbgrader_config
@@ -246,17 +263,40 @@ def exchange_settings(course: Path) -> tuple[Path, str]:
     if not course_id:
         raise CollectError(f"{config_file} sets no c.CourseDirectory.course_id, so the "
                            f"exchange's folder for this course is unknown")
-    root = Path(config.Exchange.get("root", DEFAULT_EXCHANGE))
-    return root, str(course_id)
+    root = Path(root or config.Exchange.get("root", DEFAULT_EXCHANGE)).expanduser()
+    return Exchange(root, str(course_id), bool(config.CollectApp.get("check_owner", True)))
 
 
-def latest_in_exchange(inbound: Path, name: str, outcome: Outcome) -> dict[str, Path]:
-    """{student: their latest submission folder} among nbgrader's inbound folders
-    ``student+NAME+timestamp[+random]``, the latest by the timestamp in the name, as
-    nbgrader collect chooses. Links and unreadable names are listed as skipped."""
+def exchange_course(course: Path, root: Path | None = None) -> Path:
+    """The course's own folder in nbgrader's exchange: ROOT/<course id>."""
+    return exchange_settings(course, root).course
+
+
+def _owner_problem(folder: Path, student: str) -> str:
+    """Why `folder` may not be `student`'s submission ("" if it may): nbgrader's inbound is
+    writable by every student, so a folder counts only if the student's own account made
+    it (else anyone could hand in, or hide, work in a classmate's name)."""
+    import pwd
+
+    try:
+        uid = pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return (f"there is no account named {student} to own it (nbgrader names a "
+                f"submission after its owner; set c.CollectApp.check_owner = False only "
+                f"where every student shares one account)")
+    owner = folder.lstat().st_uid
+    return "" if owner == uid else f"it belongs to uid {owner}, not to {student}"
+
+
+def submissions_in_exchange(inbound: Path, name: str, outcome: Outcome,
+                            check_owner: bool = True) -> dict[str, list[Path]]:
+    """{student: their submission folders of NAME, oldest first} among nbgrader's inbound
+    folders ``student+NAME+timestamp[+random]``, ordered by the time stamp in the name.
+    Links, names that are not nbgrader's, and (with check_owner) folders not made by the
+    student they name are listed as skipped."""
     from nbgrader.utils import parse_utc
 
-    latest: dict[str, tuple] = {}
+    found: dict[str, list[tuple]] = {}
     for entry in sorted(inbound.iterdir()):
         parts = entry.name.split("+")
         if len(parts) < 3 or parts[1] != name:
@@ -265,57 +305,79 @@ def latest_in_exchange(inbound: Path, name: str, outcome: Outcome) -> dict[str, 
             outcome.skipped.append((entry.name, "not a submission folder (links are never "
                                                 "followed)"))
             continue
+        if not valid_student_id(parts[0]):
+            outcome.skipped.append((entry.name, f"{parts[0]!r} is not a usable student id"))
+            continue
         try:
+            if not _STAMP.fullmatch(parts[2]):
+                raise ValueError(parts[2])
             when = parse_utc(parts[2])
-        except (ValueError, OverflowError, TypeError):
+        except Exception:  # noqa: BLE001 - any unparsable name is the student's problem
             outcome.skipped.append((entry.name, "its time stamp is not a date"))
             continue
-        if parts[0] not in latest or when > latest[parts[0]][0]:
-            latest[parts[0]] = (when, entry)
-    return {student: entry for student, (_, entry) in latest.items()}
+        problem = _owner_problem(entry, parts[0]) if check_owner else ""
+        if problem:
+            outcome.skipped.append((entry.name, problem))
+            continue
+        found.setdefault(parts[0], []).append((when, entry))
+    return {student: [folder for _, folder in sorted(items, key=lambda item: item[0])]
+            for student, items in found.items()}
 
 
-def exchange_course(course: Path, root: Path | None = None) -> Path:
-    """The course's own folder in nbgrader's exchange: ROOT/<course id>."""
-    exchange_root, course_id = exchange_settings(course)
-    return Path(root or exchange_root).expanduser() / course_id
+def latest_in_exchange(inbound: Path, name: str, outcome: Outcome,
+                       check_owner: bool = True) -> dict[str, Path]:
+    """{student: their latest submission folder}, as nbgrader collect chooses."""
+    return {student: folders[-1] for student, folders in
+            submissions_in_exchange(inbound, name, outcome, check_owner).items()}
 
 
 def collect_exchange(course: Path, name: str, root: Path | None = None,
-                     students=None) -> Outcome:
+                     students=None, folders: dict[str, Path] | None = None) -> Outcome:
     """Place each student's latest submission of NAME from nbgrader's exchange into
     submitted/, with the manifest and the never-overwrite rule of `collect`, and keep
     the exchange's timestamp.txt and submission_secret.txt beside it for release_feedback.
-    With `students`, only theirs. The exchange is only read."""
+    With `students`, only theirs; with `folders` ({student: inbound folder}), exactly
+    those. The exchange is only read, and never through a link: a student may swap any of
+    its files while it is read (untrusted.read_regular)."""
     with ledger.lock(course, name):
         assignment = load(name)
-        inbound = exchange_course(course, root) / "inbound"
+        exchange = exchange_settings(course, root)
+        inbound = exchange.course / "inbound"
         if not inbound.is_dir():
             raise CollectError(f"{inbound} does not exist: is the exchange root right "
                                f"(--exchange DIR or c.Exchange.root) and has anyone submitted?")
         outcome = Outcome()
-        chosen = latest_in_exchange(inbound, name, outcome)
+        chosen = folders if folders is not None else \
+            latest_in_exchange(inbound, name, outcome, exchange.check_owner)
         if students is not None:
             chosen = {s: folder for s, folder in chosen.items() if s in students}
+        kept: dict[str, dict[str, bytes]] = {}
         with tempfile.TemporaryDirectory(prefix="autograder-exchange-") as scratch:
             shown_as = {}
             for student, folder in chosen.items():
-                notebook_file = folder / assignment.notebook
-                if notebook_file.is_symlink() or not notebook_file.is_file():
-                    outcome.skipped.append((f"{folder.name}/{assignment.notebook}",
-                                            "missing, or not a plain file"))
+                try:
+                    data = read_regular(folder / assignment.notebook, notebook.MAX_NOTEBOOK_BYTES)
+                except OSError as exc:
+                    reason = str(exc) if isinstance(exc, NotRegular) else \
+                        f"unreadable ({exc.strerror})"
+                    outcome.skipped.append((f"{folder.name}/{assignment.notebook}", reason))
                     continue
                 target = Path(scratch) / student
                 target.mkdir()
-                shutil.copyfile(notebook_file, target / assignment.notebook)
+                (target / assignment.notebook).write_bytes(data)
                 shown_as[student] = f"exchange: {folder.name}"
+                kept[student] = {}
+                for file_name in EXCHANGE_FILES:
+                    try:
+                        kept[student][file_name] = read_regular(folder / file_name,
+                                                                MAX_EXCHANGE_FILE)
+                    except OSError:
+                        pass  # feedback falls back to the notebook's time, and no secret
             _place_all(Path(scratch), course, assignment, outcome, shown_as)
-        placed = {student for student, _ in outcome.placed}
-        for student in placed:
+        for student, _ in outcome.placed:
             keep = CourseFolder.of(course).submission(student, name)
             for file_name in EXCHANGE_FILES:
-                source = chosen[student] / file_name
-                if (source.is_file() and not source.is_symlink()
-                        and source.stat().st_size <= MAX_EXCHANGE_FILE):
-                    shutil.copyfile(source, keep / file_name)
+                (keep / file_name).unlink(missing_ok=True)
+                if file_name in kept.get(student, {}):
+                    (keep / file_name).write_bytes(kept[student][file_name])
         return outcome

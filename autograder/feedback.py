@@ -19,7 +19,7 @@ from autograder import ledger
 from autograder.folders import CourseFolder
 from autograder.result import Result
 from autograder.spec import load
-from autograder.untrusted import safe_text
+from autograder.untrusted import read_regular, safe_text
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #222; }
@@ -101,12 +101,10 @@ _SECRET = re.compile(r"[0-9a-f]{16,256}")
 
 
 def _exchange_text(path: Path, pattern: re.Pattern) -> str | None:
-    """The file's text if it is a small regular file (never a link) that matches
-    ``pattern``: these files come from the student's side of the exchange."""
+    """The file's text if it is a small regular file (never a link, read without following
+    one) that matches ``pattern``: these files come from the student's side of the exchange."""
     try:
-        if path.is_symlink() or not path.is_file() or path.stat().st_size > 512:
-            return None
-        text = path.read_text("ascii").strip()
+        text = read_regular(path, 512).decode("ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
     return text if pattern.fullmatch(text) else None

@@ -34,16 +34,20 @@ class NotebookError(ValueError):
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing more than MAX_NOTEBOOK_BYTES (NotebookError)."""
+    """The file's bytes, refusing more than MAX_NOTEBOOK_BYTES, a link or anything but a
+    plain file (NotebookError); read without following links (untrusted.read_regular)."""
+    from autograder.untrusted import NotRegular, read_regular
+
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_NOTEBOOK_BYTES + 1)
+        return read_regular(path, MAX_NOTEBOOK_BYTES)
+    except NotRegular as exc:
+        if "larger than" in str(exc):
+            raise NotebookError(f"{printable(path.name)} is larger than "
+                                f"{MAX_NOTEBOOK_BYTES >> 20} MB (clear its outputs and hand "
+                                f"it in again)") from None
+        raise NotebookError(str(exc)) from None
     except OSError as exc:
         raise NotebookError(f"{printable(path.name)} could not be read ({exc.strerror})") from exc
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise NotebookError(f"{printable(path.name)} is larger than {MAX_NOTEBOOK_BYTES >> 20} MB "
-                            f"(clear its outputs and hand it in again)")
-    return data
 
 
 def _structure_problem(nb) -> str:

@@ -36,12 +36,19 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import ledger
-from autograder.collect import CollectError, collect_exchange, exchange_course
+from autograder.collect import (
+    CollectError,
+    Outcome,
+    collect_exchange,
+    exchange_settings,
+    submissions_in_exchange,
+)
 from autograder.folders import CourseFolder
 from autograder.untrusted import printable, safe_text
 
@@ -72,8 +79,8 @@ class Watcher:
         self.folder = CourseFolder.of(self.course)
         self.state_file = self.folder.state(self.name) / "watch.json"
         self.log_file = self.folder.state(self.name) / "watch.log"
-        self.exchange_course = exchange_course(self.course, self.exchange)
-        self._waiting_said = set()
+        self.settings = exchange_settings(self.course, self.exchange)
+        self._waiting_said, self._skipped_said = set(), set()
 
     # ------------------------------------------------------------------ state
     def _state(self) -> dict:
@@ -108,27 +115,30 @@ class Watcher:
 
     # ------------------------------------------------------------------ one pass
     def pending(self, state: dict) -> dict[str, list[Path]]:
-        """{student: their submissions not handled yet, oldest first}."""
-        from nbgrader.utils import parse_utc
-
-        inbound = self.exchange_course / "inbound"
+        """{student: their submissions not handled yet, oldest first}, for the students
+        whose newest submission (by nbgrader's time stamp) is not handled yet. A folder
+        older than one already handled is marked superseded and never graded: its page
+        could only be a copy of a newer submission's, under a secret anyone may have made."""
+        inbound = self.settings.course / "inbound"
         if not inbound.is_dir():
             return {}
-        out: dict[str, list[tuple]] = {}
-        for entry in inbound.iterdir():
-            parts = entry.name.split("+")
-            if (len(parts) < 3 or parts[1] != self.name or entry.name in state["handled"]
-                    or entry.is_symlink() or not entry.is_dir()):
+        skipped = Outcome()
+        out = {}
+        for student, folders in submissions_in_exchange(
+                inbound, self.name, skipped, self.settings.check_owner).items():
+            if folders[-1].name in state["handled"]:
+                for folder in folders:
+                    state["handled"].setdefault(folder.name, {"student": student,
+                                                              "status": "superseded"})
                 continue
-            try:
-                when = parse_utc(parts[2])
-            except (ValueError, OverflowError, TypeError):
-                continue
-            if not self._complete(entry):
-                continue  # nbgrader submit is still copying it: next time
-            out.setdefault(parts[0], []).append((when, entry))
-        return {student: [e for _, e in sorted(found, key=lambda x: x[0])]
-                for student, found in out.items()}
+            waiting = [f for f in folders if f.name not in state["handled"]]
+            if self._complete(waiting[-1]):  # else nbgrader submit is still copying it
+                out[student] = waiting
+        for item, reason in skipped.skipped:
+            if item not in self._skipped_said:
+                self._skipped_said.add(item)
+                self.say(printable(f"not placed: {item}: {reason}"))
+        return out
 
     def _complete(self, folder: Path) -> bool:
         """nbgrader submit copies the files, then writes timestamp.txt, then the secret:
@@ -148,6 +158,7 @@ class Watcher:
     def step(self) -> int:
         """Handle what is waiting and allowed now; returns how many pages it released."""
         state = self._state()
+        handled_before = len(state["handled"])
         now = self.clock()
         gradings = self._gradings()
         allowed = {}
@@ -163,11 +174,13 @@ class Watcher:
                     self._log("waiting", student=student, submission=folders[-1].name)
                 continue
             allowed[student] = folders
+        if len(state["handled"]) != handled_before:  # superseded folders were marked
+            ledger.write_json(self.state_file, state)
         if not allowed:
             return 0
         try:
-            outcome = collect_exchange(self.course, self.name, self.exchange,
-                                       students=set(allowed))
+            outcome = collect_exchange(self.course, self.name, self.settings.root,
+                                       folders={s: f[-1] for s, f in allowed.items()})
         except (CollectError, ledger.Busy) as exc:
             self.say(f"not collected this time: {exc}")
             return 0
@@ -205,7 +218,11 @@ class Watcher:
                 self._log("graded", student=student, submission=latest.name,
                           sha256=result.sha256, score=result.score,
                           before_a_restart=student in cached)
-            page = self._release(result, latest)
+            try:
+                page = self._release(result, latest)
+            except OSError as exc:  # e.g. the feedback folder is not writable: next pass
+                self.say(printable(f"{student}: feedback not released ({exc}); will retry"))
+                continue
             for folder in allowed[student]:
                 state["handled"][folder.name] = {
                     "student": student,
@@ -230,25 +247,37 @@ class Watcher:
             return None
         html = render(result) if self.show == "checks" else _score_only(result, page)
         notebook_id = Path(load_notebook_name(self.name)).stem
-        target = self.exchange_course / "feedback" / \
-            f"{notebook_hash(secret=secret, notebook_id=notebook_id)}.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(safe_text(html), encoding="utf-8")
-        tmp.chmod(0o644)
-        tmp.replace(target)
+        folder = self.settings.course / "feedback"
+        # As nbgrader release_feedback makes it: students may open a page whose name they
+        # know (their secret's hash), but not list the folder and read everyone's.
+        folder.mkdir(mode=0o711, parents=True, exist_ok=True)
+        target = folder / f"{notebook_hash(secret=secret, notebook_id=notebook_id)}.html"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograder-", suffix=".tmp")
+        try:  # mkstemp creates a new file (O_EXCL): a link planted at the name is refused
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(safe_text(html))
+                os.fchmod(handle.fileno(), 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         self._log("released", student=result.student, submission=submission.name,
                   page=target.name)
         return target
 
     def run(self, interval: float = 2.0, stop_after: float | None = None) -> None:
         """Poll every `interval` seconds until interrupted (or `stop_after` seconds)."""
-        self.say(f"watching {self.exchange_course / 'inbound'} for {self.name} "
+        self.say(f"watching {self.settings.course / 'inbound'} for {self.name} "
                  f"(at most {self.per_hour} graded a student an hour; students see "
                  f"{'their score only' if self.show == 'score' else 'every check'})")
         start = time.monotonic()
         while stop_after is None or time.monotonic() - start < stop_after:
-            self.step()
+            try:
+                self.step()
+            except Exception as exc:  # noqa: BLE001 - one bad pass must not stop the service
+                self.say(printable(f"this pass failed ({type(exc).__name__}: {exc}); "
+                                   f"trying again in {interval:g} s"))
+                self._log("error", detail=f"{type(exc).__name__}: {exc}")
             time.sleep(interval)
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from autograder_corpus import GOOD, NAME, make_course, with_answers
+from autograder_corpus import GOOD, NAME, with_answers
 from nbgrader.utils import notebook_hash
-from test_collect_exchange import WRONG, nbgrader, submit
+from test_collect_exchange import WRONG, nbgrader, shared_account_course, submit
 
 from autograder.watch import Watcher
 
@@ -54,7 +54,7 @@ def page_for(exchange, secret):
 
 
 def test_each_student_gets_their_own_page_and_the_rate_limit_makes_the_rest_wait(tmp_path):
-    course, exchange, clock = make_course(tmp_path), tmp_path / "exchange", Clock()
+    course, exchange, clock = shared_account_course(tmp_path), tmp_path / "exchange", Clock()
     said = []
     watcher = Watcher(course, NAME, exchange=exchange, per_hour=1, clock=clock,
                       say=said.append)
@@ -81,7 +81,7 @@ HOUR_AND_A_BIT = 3600.0
 
 
 def test_show_checks_gives_every_checks_message(tmp_path):
-    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
     watcher = Watcher(course, NAME, exchange=exchange, show="checks", clock=Clock(),
                       say=lambda line: None)
     hand_submit(exchange, course, "cat", WRONG, 5, "c1" * 16)
@@ -94,7 +94,7 @@ def test_show_checks_gives_every_checks_message(tmp_path):
 def test_a_student_fetches_the_watchers_feedback_with_nbgrader(tmp_path):
     """Through nbgrader's own submit and fetch_feedback: the page lands in the student's
     assignment folder, as the Assignments tab's Fetch Feedback would put it."""
-    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
     exchange.mkdir()
     nbgrader("release_assignment", NAME, f"--Exchange.root={exchange}", cwd=course)
     home = tmp_path / "home" / "dee"
@@ -113,7 +113,7 @@ def test_a_watcher_that_dies_between_two_releases_is_picked_up_without_grading_t
     """Death at the worst moment, made exact: three submissions are graded in one batch,
     the first page is released, then the process dies. A new watcher releases the other
     two from their cached results (graded once, logged once) and nothing else."""
-    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
     for k, student in enumerate(("ann", "bob", "cat")):
         hand_submit(exchange, course, student, GOOD if k % 2 else WRONG, 20 + k,
                     f"d{k}" * 16)
@@ -150,7 +150,7 @@ def test_killed_in_a_burst_and_restarted_it_loses_nothing_and_grades_nothing_twi
     it has released a page of that wave, then started again. In the end every student's
     latest submission has its page with its own score, and no submission was graded
     twice."""
-    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
     (exchange / "hyperparameters" / "inbound").mkdir(parents=True)
     command = [str(Path(sys.executable).parent / "autograder"), "watch", NAME, "--course",
                str(course), "--exchange", str(exchange), "--interval", "0.2", "--workers", "1"]
@@ -198,7 +198,7 @@ def test_killed_in_a_burst_and_restarted_it_loses_nothing_and_grades_nothing_twi
 def test_a_submission_still_being_copied_waits_for_its_secret(tmp_path):
     """nbgrader submit writes the notebook, then timestamp.txt, then the secret: a folder
     without its secret yet (copy under way) is left for the next pass, not lost."""
-    course, exchange = make_course(tmp_path), tmp_path / "exchange"
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
     folder = hand_submit(exchange, course, "eve", GOOD, 30, "e1" * 16)
     secret = (folder / "submission_secret.txt").read_text()
     (folder / "submission_secret.txt").unlink()
@@ -206,3 +206,39 @@ def test_a_submission_still_being_copied_waits_for_its_secret(tmp_path):
     assert watcher.step() == 0 and not (course / "submitted" / "eve").exists()
     (folder / "submission_secret.txt").write_text(secret)
     assert watcher.step() == 1 and page_for(exchange, "e1" * 16).exists()
+
+
+def test_an_older_folder_added_later_is_never_graded_or_given_a_page(tmp_path):
+    """After ann's submission was handled, someone adds an older-dated folder in her name
+    holding their own secret: it is superseded, so ann's page is not released under it."""
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
+    watcher = Watcher(course, NAME, exchange=exchange, clock=Clock(), say=lambda line: None)
+    hand_submit(exchange, course, "ann", GOOD, 40, "a9" * 16)
+    assert watcher.step() == 1
+    hand_submit(exchange, course, "ann", WRONG, 5, "ee" * 16)  # dated before her own
+    assert watcher.step() == 0
+    assert not page_for(exchange, "ee" * 16).exists()
+    state = json.loads((course / ".autograder" / NAME / "watch.json").read_text())
+    assert {v["status"] for k, v in state["handled"].items() if "+r5" in k} == {"superseded"}
+
+
+def test_the_feedback_folder_is_not_listable_and_a_failing_pass_does_not_stop_it(tmp_path):
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
+    said = []
+    watcher = Watcher(course, NAME, exchange=exchange, clock=Clock(), say=said.append)
+    hand_submit(exchange, course, "bea", GOOD, 41, "b9" * 16)
+    real_step, calls = watcher.step, []
+
+    def flaky_step():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("disk hiccup")
+        return real_step()
+
+    watcher.step = flaky_step
+    watcher.run(interval=0.05, stop_after=1.0)  # the failed pass, then one that grades
+    assert len(calls) >= 2
+    assert any("this pass failed (RuntimeError: disk hiccup)" in line for line in said)
+    folder = exchange / "hyperparameters" / "feedback"
+    assert folder.stat().st_mode & 0o777 == 0o711
+    assert page_for(exchange, "b9" * 16).stat().st_mode & 0o777 == 0o644
