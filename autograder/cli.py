@@ -246,7 +246,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--exchange", nargs="?", const="", metavar="ROOT",
                    help="collect each student's latest submission from nbgrader's exchange "
                         "instead (default ROOT: c.Exchange.root in nbgrader_config.py, else "
-                        "/srv/nbgrader/exchange)")
+                        "/usr/local/share/nbgrader/exchange)")
     p.add_argument("--assignment", required=True, metavar="NAME")
     p = command("grade", cmd_grade, "grade submissions in sandboxed processes")
     p.add_argument("name", metavar="NAME")
@@ -276,8 +276,10 @@ def parser() -> argparse.ArgumentParser:
                         "or every check with its message")
     p.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
                    help="how often to look for new submissions (default 2)")
-    p.add_argument("--workers", type=int, default=2)
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS")
+    p.add_argument("--workers", type=int, default=2,
+                   help="submissions graded at the same time (default 2)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="wall-clock budget per submission (default 30)")
     p = command("feedback", cmd_feedback, "write one HTML feedback page per student")
     p.add_argument("name", metavar="NAME")
     p = command("export", cmd_export, "write a CSV of every student's scores, or fill a "

@@ -229,7 +229,7 @@ def _place(course: Path, assignment, student: str, data: bytes) -> str:
 
 # --- nbgrader's exchange -------------------------------------------------------------------
 
-DEFAULT_EXCHANGE = Path("/srv/nbgrader/exchange")  # nbgrader's own default Exchange.root
+DEFAULT_EXCHANGE = Path("/usr/local/share/nbgrader/exchange")  # nbgrader's Exchange.root
 EXCHANGE_FILES = ("timestamp.txt", "submission_secret.txt")  # what release_feedback reads
 MAX_EXCHANGE_FILE = 1024
 # nbgrader submit's time stamp in a folder name: "2026-12-01 10:00:00.123456 UTC"
@@ -250,15 +250,23 @@ class Exchange(NamedTuple):
 
 
 def exchange_settings(course: Path, root: Path | None = None) -> Exchange:
-    """The exchange as the course's nbgrader_config.py sets it: Exchange.root (default
-    /srv/nbgrader/exchange, or `root`), CourseDirectory.course_id, CollectApp.check_owner."""
+    """The exchange as nbgrader itself would see it from the course folder: every
+    nbgrader_config.py on Jupyter's configuration path (JUPYTER_CONFIG_PATH, ~/.jupyter,
+    the system's; a hub sets the exchange there), then the course's own, which wins.
+    Exchange.root (nbgrader's default /usr/local/share/nbgrader/exchange, or `root`),
+    CourseDirectory.course_id, CollectApp.check_owner (default True)."""
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
     from traitlets.config.loader import PyFileConfigLoader
 
     config_file = CourseFolder.of(course).nbgrader_config
     if not config_file.is_file():
         raise CollectError(f"{config_file} does not exist: the exchange's course id comes "
                            f"from it (c.CourseDirectory.course_id)")
-    config = PyFileConfigLoader(config_file.name, path=str(config_file.parent)).load_config()
+    config = Config()
+    for folder in [*reversed(jupyter_config_path()), str(config_file.parent)]:
+        if (Path(folder) / config_file.name).is_file():
+            config.merge(PyFileConfigLoader(config_file.name, path=folder).load_config())
     course_id = config.CourseDirectory.get("course_id", "")
     if not course_id:
         raise CollectError(f"{config_file} sets no c.CourseDirectory.course_id, so the "

@@ -81,7 +81,8 @@ class Roster:
         return names.index(name) if name in names else None
 
     def is_points_row(self, row: list[str]) -> bool:
-        return bool(row) and row[0].strip() == POINTS_POSSIBLE
+        """As Canvas's importer reads it: any row whose first cell contains the words."""
+        return bool(row) and POINTS_POSSIBLE in row[0]
 
     @cached_property
     def decimal_comma(self) -> bool:
@@ -129,9 +130,25 @@ def read_roster(path: Path) -> Roster:
     for separator in SEPARATORS:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
         if rows and {cell.strip() for cell in rows[0]} & set(IDENTITY):
-            return Roster(path, rows[0], rows[1:], separator, raw.startswith(b"\xef\xbb\xbf"))
+            roster = Roster(path, rows[0], rows[1:], separator,
+                            raw.startswith(b"\xef\xbb\xbf"))
+            _refuse_student_points_rows(roster)
+            return roster
     raise RosterError(f"the roster {path} does not look like a Canvas gradebook export: its "
                       f"first row names none of the columns {', '.join(IDENTITY)}")
+
+
+def _refuse_student_points_rows(roster: Roster) -> None:
+    """Canvas's importer takes any row whose first cell contains "Points Possible" as the
+    points row: a student whose name contains it (and who has ids) would set every
+    assignment's points. Such a roster is refused, not filled."""
+    ids = [i for i in map(roster.column, MATCH_ORDER) if i is not None]
+    for number, row in enumerate(roster.rows, 2):
+        if roster.is_points_row(row) and any(i < len(row) and row[i].strip() for i in ids):
+            raise RosterError(f"row {number} of the roster {roster.path} is a student whose "
+                              f"name contains {POINTS_POSSIBLE!r}, which Canvas's importer "
+                              f"reads as the points row: rename that student in the roster "
+                              f"or remove the row")
 
 
 def match_column(roster: Roster, known: set[str], chosen: str | None = None) -> tuple[int, int]:
@@ -153,8 +170,15 @@ def match_column(roster: Roster, known: set[str], chosen: str | None = None) -> 
         raise RosterError(f"the roster {roster.path} has none of the columns "
                           f"{', '.join(MATCH_ORDER)}: pass --match-column with the column "
                           f"that holds the students' nbgrader ids")
-    best = max(candidates, key=lambda i: (matches(i), -candidates.index(i)))
-    return best, matches(best)
+    counts = {i: matches(i) for i in candidates}
+    matching = [i for i in candidates if counts[i]]
+    if len(matching) > 1:  # which one is meant is a guess a folder name could steer
+        found = ", ".join(f"{roster.header[i].strip()} ({counts[i]})" for i in matching)
+        raise RosterError(f"students of the course match more than one column of the roster "
+                          f"{roster.path} ({found}): pass --match-column with the column that "
+                          f"holds the students' nbgrader ids")
+    best = matching[0] if matching else candidates[0]
+    return best, counts[best]
 
 
 @dataclass

@@ -132,8 +132,17 @@ class Watcher:
                                                               "status": "superseded"})
                 continue
             waiting = [f for f in folders if f.name not in state["handled"]]
-            if self._complete(waiting[-1]):  # else nbgrader submit is still copying it
-                out[student] = waiting
+            if not self._complete(waiting[-1]):
+                continue  # nbgrader submit is still copying it: next time
+            page = self._page_path(waiting[-1])
+            if page is not None and page.exists():
+                # Its feedback was released before the watcher knew it (nbgrader
+                # release_feedback after a grading by hand): never replaced.
+                for folder in waiting:
+                    state["handled"][folder.name] = {"student": student,
+                                                     "status": "feedback released before"}
+                continue
+            out[student] = waiting
         for item, reason in skipped.skipped:
             if item not in self._skipped_said:
                 self._skipped_said.add(item)
@@ -236,22 +245,31 @@ class Watcher:
                                                           "release feedback under")))
         return released
 
-    def _release(self, result, submission: Path) -> Path | None:
-        """Write the student's page and put it where their Fetch Feedback looks."""
+    def _page_path(self, submission: Path) -> Path | None:
+        """Where the feedback page of `submission` goes (None without a valid secret)."""
         from nbgrader.utils import notebook_hash
 
-        from autograder.feedback import _SECRET, _exchange_text, page, render
+        from autograder.feedback import _SECRET, _exchange_text
 
         secret = _exchange_text(submission / "submission_secret.txt", _SECRET)
         if secret is None:
             return None
-        html = render(result) if self.show == "checks" else _score_only(result, page)
         notebook_id = Path(load_notebook_name(self.name)).stem
-        folder = self.settings.course / "feedback"
+        return self.settings.course / "feedback" / \
+            f"{notebook_hash(secret=secret, notebook_id=notebook_id)}.html"
+
+    def _release(self, result, submission: Path) -> Path | None:
+        """Write the student's page and put it where their Fetch Feedback looks."""
+        from autograder.feedback import page, render
+
+        target = self._page_path(submission)
+        if target is None:
+            return None
+        html = render(result) if self.show == "checks" else _score_only(result, page)
+        folder = target.parent
         # As nbgrader release_feedback makes it: students may open a page whose name they
         # know (their secret's hash), but not list the folder and read everyone's.
         folder.mkdir(mode=0o711, parents=True, exist_ok=True)
-        target = folder / f"{notebook_hash(secret=secret, notebook_id=notebook_id)}.html"
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".autograder-", suffix=".tmp")
         try:  # mkstemp creates a new file (O_EXCL): a link planted at the name is refused
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -292,6 +310,6 @@ def _score_only(result, page) -> str:
 
     body = (f"<h1>{escape(result.assignment)}: feedback for {escape(result.student)}</h1>"
             f"<p><strong>Score: {result.score:g} / {result.max_score:g}</strong></p>"
-            f"<p>Before the deadline you see your score only; the checks' details come "
-            f"with your feedback after the deadline.</p>")
+            f"<p>For now you see your score only; each check's details come with the "
+            f"feedback your instructor releases later.</p>")
     return page(f"{result.assignment}: {result.student}", body)

@@ -201,6 +201,11 @@ def prepare(state: Path | str, instructor: str, students: list[str],
     (layout.config_dir / "nbgrader_config.py").write_text(GLOBAL_NBGRADER_CONFIG.format(
         course_id=COURSE_ID, exchange=str(layout.exchange), instructors={instructor}),
         encoding="utf-8")
+    # Terminals are not login shells: a server whose output is not a terminal (a hub run
+    # in the background, or as a service) otherwise starts `bash -l`, and the system's
+    # profile resets PATH, so nbgrader and autograder were not found in the terminal.
+    (layout.config_dir / "jupyter_server_config.py").write_text(
+        'c.ServerApp.terminado_settings = {"shell_command": ["/bin/bash"]}\n', encoding="utf-8")
     for user in (instructor, *students):
         layout.home(user).mkdir(parents=True, exist_ok=True)
         _user_settings(layout.home(user), student=user != instructor)

@@ -22,7 +22,7 @@ import pytest
 from autograder_corpus import NAME, ROOT, place_result, results_json
 
 from autograder.cli import main
-from autograder.lms import Roster, match_column
+from autograder.lms import Roster, RosterError, match_column
 
 OTHER = "search_strategies"  # the roster already has a column for it, with its Canvas id
 
@@ -214,12 +214,29 @@ def test_canvas_options_misused(course, tmp_path, capsys, argv, message):
     assert message in capsys.readouterr().err
 
 
-def test_the_default_match_column_is_the_one_that_matches_most():
-    """SIS Login ID, then SIS User ID, then ID: the most matches wins, a tie the earlier."""
+def test_the_default_match_column_is_the_only_one_that_matches():
+    """The one of SIS Login ID, SIS User ID and ID that course students match; if several
+    do, the choice is the instructor's (folder names named after Canvas ids could flip it
+    and put one student's score in another's row)."""
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     rows = [["A", "1", "u1", "ann", "x"], ["B", "2", "u2", "u1", "x"], ["C", "3", "u3", "c", "x"]]
     roster = Roster(Path("r.csv"), header, rows)
-    assert match_column(roster, {"ann", "u2"}) == (3, 1)    # a tie: SIS Login ID
-    assert match_column(roster, {"u1", "u2", "u3"}) == (2, 3)
+    assert match_column(roster, {"ann", "c"}) == (3, 2)
     assert match_column(roster, {"1", "2"}) == (1, 2)
+    assert match_column(roster, {"nobody"}) == (3, 0)
     assert match_column(roster, {"ann"}, "Section") == (4, 0)
+    with pytest.raises(RosterError, match=r"match more than one column .*SIS Login ID \(1\), "
+                                          r"SIS User ID \(1\)"):
+        match_column(roster, {"ann", "u2"})
+
+
+def test_a_student_named_points_possible_is_refused(tmp_path):
+    """Canvas reads any row whose first cell contains "Points Possible" as the points row."""
+    from autograder.lms import read_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("Student,ID,SIS User ID,SIS Login ID,Section,hw (1)\n"
+                      "    Points Possible,,,,,10\n"
+                      '"Points Possible, Mal",107,u7,mal,x,\n')
+    with pytest.raises(RosterError, match="row 3 of the roster .* reads as the points row"):
+        read_roster(roster)

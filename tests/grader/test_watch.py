@@ -242,3 +242,36 @@ def test_the_feedback_folder_is_not_listable_and_a_failing_pass_does_not_stop_it
     folder = exchange / "hyperparameters" / "feedback"
     assert folder.stat().st_mode & 0o777 == 0o711
     assert page_for(exchange, "b9" * 16).stat().st_mode & 0o777 == 0o644
+
+
+def test_a_page_released_by_the_instructor_is_never_replaced(tmp_path):
+    """A submission graded by hand and released with nbgrader release_feedback before the
+    watcher started keeps its full page; the watcher leaves it and handles newer work."""
+    course, exchange = shared_account_course(tmp_path), tmp_path / "exchange"
+    hand_submit(exchange, course, "fay", WRONG, 50, "f1" * 16)
+    page = page_for(exchange, "f1" * 16)
+    page.parent.mkdir(parents=True)
+    page.write_text("the instructor's full page")
+    watcher = Watcher(course, NAME, exchange=exchange, clock=Clock(), say=lambda line: None)
+    assert watcher.step() == 0 and page.read_text() == "the instructor's full page"
+    hand_submit(exchange, course, "fay", GOOD, 51, "f2" * 16)
+    assert watcher.step() == 1 and "Score: 15 / 15" in page_for(exchange, "f2" * 16).read_text()
+
+
+def test_the_exchange_root_comes_from_jupyters_configuration_path(tmp_path, monkeypatch):
+    """A hub sets c.Exchange.root in a global nbgrader_config.py (JUPYTER_CONFIG_PATH), as
+    nbgrader's own commands read it; the course's own file still wins where it sets one."""
+    from autograder.collect import exchange_settings
+
+    course = shared_account_course(tmp_path)
+    glob = tmp_path / "etc"
+    glob.mkdir()
+    (glob / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.Exchange.root = {str(tmp_path / 'hub-exchange')!r}\n")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", str(glob))
+    settings = exchange_settings(course)
+    assert settings.root == tmp_path / "hub-exchange" and settings.course_id == "hyperparameters"
+    assert settings.check_owner is False  # the course's own file
+    monkeypatch.delenv("JUPYTER_CONFIG_PATH")
+    monkeypatch.setenv("JUPYTER_CONFIG_DIR", str(tmp_path / "nowhere"))
+    assert exchange_settings(course).root.name == "exchange"  # nbgrader's default
