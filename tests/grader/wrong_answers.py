@@ -414,6 +414,21 @@ def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
     "next_stops_at_border": ("next_range", _next(at_low="new_low = bottom",
                                                  at_high="new_high = top"),
                              "high border", "stops at high"),
+    "next_margin_fixed": ("next_range", '''
+def next_range(values, scores, low, high, scale, keep, margin):
+    margin = 0.1  # the lesson's margin
+    own = np.log10 if scale == "log" else np.asarray
+    ranked = sorted(zip(scores, values), reverse=True)
+    kept = own(np.array([value for _, value in ranked[:keep]]))
+    best, bottom, top = own(ranked[0][1]), own(low), own(high)
+    width = top - bottom
+    new_low, new_high = kept.min() - margin * width, kept.max() + margin * width
+    if best - bottom < margin * width:
+        new_low = bottom - width
+    if top - best < margin * width:
+        new_high = top + width
+    return (10.0 ** new_low, 10.0 ** new_high) if scale == "log" else (new_low, new_high)
+''', "best inside, linear axis", "margin of 0.1"),
 }
 
 BATCH_NORM = {
