@@ -301,6 +301,10 @@ def best_learning_rate(learning_rates, dev_costs):
     "optimism_last_of_ties": ("selection_optimism",
                               _optimism(pick="max(range(k), key=lambda i: (dev_acc[i], i))"),
                               "tie on dev accuracy", "tried first"),
+    "optimism_tie_by_test": ("selection_optimism", _optimism(
+        pick="max((i for i in range(k) if dev_acc[i] == dev_acc[:k].max()), "
+             "key=lambda i: test_acc[i])"),
+        "tie on dev accuracy", "with the test accuracy"),
     "optimism_sign_flipped": ("selection_optimism",
                               _optimism(gap="test_acc[chosen] - test_acc[:k].max()"),
                               "random accuracy", "other way round"),
