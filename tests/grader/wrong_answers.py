@@ -519,6 +519,12 @@ PANDAS = {
         "blow-up", "first epoch far above the starting cost"),
     "adjust_ignores_nan": ("adjust_learning_rate", _panda(blowup=_BLOWUP),
                            "blow-up", "NaN compares False"),
+    "adjust_rise_not_scaled": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > lowest(costs[:-1]) + 0.25"),
+        "blow-up", "passed 0.25"),
+    "adjust_third": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > lowest(costs[:-1]) + start_cost / 3"),
+        "blow-up", "a third of the starting cost"),
     "adjust_vs_previous": ("adjust_learning_rate", _panda(
         blowup="not math.isfinite(cost) or cost > (costs[-2] if len(costs) > 1 else "
                "start_cost) + 0.25 * start_cost"),
@@ -555,6 +561,10 @@ PANDAS = {
         f"len(costs) > patience and {_SAME_RATE} and "
         "min(costs[-patience:]) > lowest(costs[:-patience])")),
         "without a new low", "matching the old best"),
+    "adjust_absolute_margin": ("adjust_learning_rate", _panda(plateau=(
+        f"len(costs) > patience and {_SAME_RATE} and "
+        "min(costs[-patience:]) >= lowest(costs[:-patience]) - 0.01")),
+        "keeps the rate until", "0.01 below the old best"),
     "adjust_last_two": ("adjust_learning_rate", _panda(
         plateau=f"len(costs) > patience and {_SAME_RATE} and cost >= 0.99 * costs[-2]"),
         "without a new low", "only the last two costs"),
