@@ -301,6 +301,10 @@ def best_learning_rate(learning_rates, dev_costs):
     "optimism_last_of_ties": ("selection_optimism",
                               _optimism(pick="max(range(k), key=lambda i: (dev_acc[i], i))"),
                               "tie on dev accuracy", "tried first"),
+    "optimism_tie_by_test": ("selection_optimism", _optimism(
+        pick="max((i for i in range(k) if dev_acc[i] == dev_acc[:k].max()), "
+             "key=lambda i: test_acc[i])"),
+        "tie on dev accuracy", "with the test accuracy"),
     "optimism_sign_flipped": ("selection_optimism",
                               _optimism(gap="test_acc[chosen] - test_acc[:k].max()"),
                               "random accuracy", "other way round"),
@@ -414,6 +418,21 @@ def coarse_to_fine(objective, space, n_per_round, rounds, keep, rng):
     "next_stops_at_border": ("next_range", _next(at_low="new_low = bottom",
                                                  at_high="new_high = top"),
                              "high border", "stops at high"),
+    "next_margin_fixed": ("next_range", '''
+def next_range(values, scores, low, high, scale, keep, margin):
+    margin = 0.1  # the lesson's margin
+    own = np.log10 if scale == "log" else np.asarray
+    ranked = sorted(zip(scores, values), reverse=True)
+    kept = own(np.array([value for _, value in ranked[:keep]]))
+    best, bottom, top = own(ranked[0][1]), own(low), own(high)
+    width = top - bottom
+    new_low, new_high = kept.min() - margin * width, kept.max() + margin * width
+    if best - bottom < margin * width:
+        new_low = bottom - width
+    if top - best < margin * width:
+        new_high = top + width
+    return (10.0 ** new_low, 10.0 ** new_high) if scale == "log" else (new_low, new_high)
+''', "best inside, linear axis", "margin of 0.1"),
 }
 
 BATCH_NORM = {
@@ -500,6 +519,12 @@ PANDAS = {
         "blow-up", "first epoch far above the starting cost"),
     "adjust_ignores_nan": ("adjust_learning_rate", _panda(blowup=_BLOWUP),
                            "blow-up", "NaN compares False"),
+    "adjust_rise_not_scaled": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > lowest(costs[:-1]) + 0.25"),
+        "blow-up", "passed 0.25"),
+    "adjust_third": ("adjust_learning_rate", _panda(
+        blowup="not math.isfinite(cost) or cost > lowest(costs[:-1]) + start_cost / 3"),
+        "blow-up", "a third of the starting cost"),
     "adjust_vs_previous": ("adjust_learning_rate", _panda(
         blowup="not math.isfinite(cost) or cost > (costs[-2] if len(costs) > 1 else "
                "start_cost) + 0.25 * start_cost"),
@@ -536,6 +561,10 @@ PANDAS = {
         f"len(costs) > patience and {_SAME_RATE} and "
         "min(costs[-patience:]) > lowest(costs[:-patience])")),
         "without a new low", "matching the old best"),
+    "adjust_absolute_margin": ("adjust_learning_rate", _panda(plateau=(
+        f"len(costs) > patience and {_SAME_RATE} and "
+        "min(costs[-patience:]) >= lowest(costs[:-patience]) - 0.01")),
+        "keeps the rate until", "0.01 below the old best"),
     "adjust_last_two": ("adjust_learning_rate", _panda(
         plateau=f"len(costs) > patience and {_SAME_RATE} and cost >= 0.99 * costs[-2]"),
         "without a new low", "only the last two costs"),

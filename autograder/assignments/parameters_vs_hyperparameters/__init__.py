@@ -352,8 +352,23 @@ def _last_of_ties(correct, dev, test):
     return _gaps(dev_acc, test_acc, test_acc, first=False)
 
 
+def _best_test_of_ties(correct, dev, test):
+    """The gaps when a tie on dev goes to the tied model with the best test accuracy."""
+    _, dev_acc, test_acc = _accuracies(correct, dev, test)
+
+    def chosen(k):
+        tied = [i for i in range(k) if dev_acc[i] == dev_acc[:k].max()]
+        return max(tied, key=lambda i: test_acc[i])
+
+    return np.array([test_acc[:k].max() - test_acc[chosen(k)]
+                     for k in range(1, len(dev_acc) + 1)])
+
+
 _TIE_MESSAGE = ("when models tie on dev accuracy, the one tried first (the lowest row "
                 "number) is chosen; yours chose a later one")
+_TIE_BY_TEST_MESSAGE = ("you broke a tie on dev accuracy with the test accuracy: the choice "
+                        "may look at the dev examples only, so of the tied models the one "
+                        "tried first (the lowest row number) is chosen")
 
 
 def _differs(got, want) -> bool:
@@ -361,10 +376,12 @@ def _differs(got, want) -> bool:
 
 
 def _optimism_slips(correct, dev, test, ties):
-    """The typical slips for a probe: with ``ties``, "the last of tied rows" too."""
+    """The typical slips for a probe: with ``ties``, "the last of tied rows" and "the tied
+    row with the best test accuracy" too."""
     slips = _optimism_wrong_answers(correct, dev, test)
     if ties:
-        slips = ((_last_of_ties(correct, dev, test), _TIE_MESSAGE),) + slips
+        slips = ((_last_of_ties(correct, dev, test), _TIE_MESSAGE),
+                 (_best_test_of_ties(correct, dev, test), _TIE_BY_TEST_MESSAGE)) + slips
     return slips
 
 
@@ -376,9 +393,10 @@ def _optimism_matrix(rng, shape, ties):
     random. Some examples are in neither dev nor test, and dev and test differ in size, so
     every slip can differ from the right answer and from every other slip; one draw in 2
     to 20 is kept (measured on the probes' shapes). With ``ties`` a tie on dev accuracy
-    decides some k (so "the last of tied rows" is a slip that must differ too); without,
-    no tie ever decides (so that slip gives the right answer). Each slip therefore fails
-    or passes a check, with its own message, whatever the seed.
+    decides some k, once for a later tied row and once for the tied row best on test (so
+    "the last of tied rows" and "the best test accuracy of tied rows" are slips that must
+    differ too); without, no tie ever decides (so those slips give the right answer). Each
+    slip therefore fails or passes a check, with its own message, whatever the seed.
     """
     n_models, m, n_dev, n_test, low, spread = shape
     for _ in range(100_000):
@@ -387,7 +405,8 @@ def _optimism_matrix(rng, shape, ties):
         columns = rng.permutation(m)
         dev, test = columns[:n_dev], columns[n_dev:n_dev + n_test]
         right = reference.selection_optimism(correct, dev, test)
-        if not ties and _differs(_last_of_ties(correct, dev, test), right):
+        if not ties and any(_differs(tie_rule(correct, dev, test), right)
+                            for tie_rule in (_last_of_ties, _best_test_of_ties)):
             continue
         answers = [right] + [wrong for wrong, _ in _optimism_slips(correct, dev, test, ties)]
         if all(_differs(a, b) for i, a in enumerate(answers) for b in answers[i + 1:]):

@@ -4,7 +4,8 @@ Each probe is one hyperparameter's round: values, their dev accuracies (higher i
 the range, its scale, keep and margin. The answer follows from the rule the notebook states
 by exact arithmetic, compared up to float rounding (false-failure rate 0). The probes keep
 far from the rule's one threshold (is the best value within margin x width of a border?),
-so a slip is caught on every seed or on none.
+so a slip is caught on every seed or on none. No probe's margin is 0.1, the lesson's, so an
+answer that pads with 0.1 whatever margin it is passed fails every check on every seed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from autograder.assignments._shared import RTOL, close
 from autograder.assignments.search_strategies import reference
 from autograder.spec import PASS, Probe, Verdict
 
-MARGINS = (0.1, 0.15, 0.2, 0.25)
+MARGINS = (0.05, 0.15, 0.2, 0.25)  # never the lesson's 0.1 (see above)
 WHERE = ("inside", "low", "high")
 
 
@@ -139,6 +140,8 @@ def _range_wrong(got, args, probe, where):
     """Name the slip: which values were kept and how the span was padded, then the borders."""
     low, high, scale = args[2:5]
     slips = [
+        (dict(margin=0.1), "you used a margin of 0.1, the lesson's, whatever margin was "
+         "passed: pad, and test for a border, with the margin you are given"),
         (dict(pad="none", widen="none"), "your range is just the span of the kept values: pad "
          "it by margin times the current range's width on each side, or the search can never "
          "move past the values it kept"),
@@ -179,7 +182,9 @@ def _range_wrong(got, args, probe, where):
         ]
     for knobs, message in slips:
         with np.errstate(all="ignore"):
-            if _range_close(got, _rule(*args, **knobs), probe, 1e-6):
+            fixed = dict(knobs)
+            given = (*args[:6], fixed.pop("margin", args[6]))
+            if _range_close(got, _rule(*given, **fixed), probe, 1e-6):
                 return Verdict(False, message)
     if where == "inside":
         return Verdict(False, f"with the best value well inside [{low:g}, {high:g}] the next "
