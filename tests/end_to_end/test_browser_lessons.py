@@ -47,12 +47,17 @@ def free_port():
 
 
 def write_user_settings(settings_dir):
-    """Turn off the news pop-up and update checks for this server only."""
+    """Turn off the news pop-up and update checks for this server only, and render every
+    cell: JupyterLab 4 leaves cells far from the view unrendered (windowing), so a demo
+    near the top of a long notebook stayed invisible after "run all" scrolled to its end."""
     target = settings_dir / "@jupyterlab" / "apputils-extension"
     target.mkdir(parents=True)
     (target / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False})
     )
+    notebook = settings_dir / "@jupyterlab" / "notebook-extension"
+    notebook.mkdir(parents=True)
+    (notebook / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
 
 
 @pytest.fixture
