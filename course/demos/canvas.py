@@ -82,13 +82,19 @@ class FigureImage:
     pixel_ratio : device pixels drawn per CSS pixel; the PNG is figsize * dpi *
         pixel_ratio pixels.
     min_interval : seconds; refreshes closer together than this are merged (0 = never).
+    max_pixel_ratio : the most device pixels per CSS pixel `match_screen` will draw (a demo
+        that redraws many times a second keeps it low).
     """
 
-    def __init__(self, figsize=(6.0, 2.6), dpi=80, *, pixel_ratio=2, min_interval=0.0):
-        if not (isinstance(pixel_ratio, int | float) and 1 <= pixel_ratio <= 4):
-            raise ValueError(f"pixel_ratio must be a number from 1 to 4 (device pixels per "
-                             f"CSS pixel), got {pixel_ratio!r}.")
+    def __init__(self, figsize=(6.0, 2.6), dpi=80, *, pixel_ratio=2, min_interval=0.0,
+                 max_pixel_ratio=3):
+        for name, value in (("pixel_ratio", pixel_ratio), ("max_pixel_ratio", max_pixel_ratio)):
+            if not (isinstance(value, int | float) and 1 <= value <= 4):
+                raise ValueError(f"{name} must be a number from 1 to 4 (device pixels per "
+                                 f"CSS pixel), got {value!r}.")
         self.pixel_ratio = pixel_ratio
+        self.max_pixel_ratio = max_pixel_ratio
+        self.css_dpi = dpi
         self.figure = Figure(figsize=figsize, dpi=dpi * pixel_ratio)
         FigureCanvasAgg(self.figure)
         width = round(figsize[0] * dpi)
@@ -117,6 +123,27 @@ class FigureImage:
         """Draw everything again at the next refresh (after a non-animated change)."""
         with self.lock:
             self._background = None
+
+    def match_screen(self, device_pixel_ratio):
+        """Draw for a screen with this many device pixels per CSS pixel (the browser's
+        `window.devicePixelRatio`), rounded up to a quarter, from 1 to max_pixel_ratio.
+        Returns True if the picture was redrawn at a new size."""
+        try:
+            wanted = float(device_pixel_ratio)
+        except (TypeError, ValueError):
+            return False
+        if not wanted > 0:  # NaN or nonsense from a browser: keep what we have
+            return False
+        ratio = min(max(1.0, -(-wanted * 4 // 1) / 4), float(self.max_pixel_ratio))
+        with self.lock:
+            if ratio == self.pixel_ratio:
+                return False
+            self.pixel_ratio = ratio
+            self.figure.set_dpi(self.css_dpi * ratio)
+            self._background = None
+            if self.render_count:
+                self._draw()
+        return True
 
     @property
     def png(self):

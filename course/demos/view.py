@@ -33,6 +33,11 @@ from course.demos.canvas import FigureImage
 
 __all__ = ["DemoView"]
 
+# The default 300 px left a 110 px track beside a long label such as "hidden_layers".
+SLIDER_WIDTH = "340px"
+_SLIDERS = (ipywidgets.IntSlider, ipywidgets.FloatSlider, ipywidgets.FloatLogSlider,
+            ipywidgets.SelectionSlider)
+
 
 class DemoView(ipywidgets.VBox):
     """Controls, a status line and a FigureImage wired to compute and a Plot class.
@@ -46,7 +51,7 @@ class DemoView(ipywidgets.VBox):
     describe : optional callable(data) -> HTML for the status line.
     background : run compute in a thread, streaming what it yields (see module doc).
     pending : optional callable(values) -> HTML shown while background work runs.
-    figsize, dpi, pixel_ratio, min_interval : passed to the FigureImage.
+    figsize, dpi, pixel_ratio, max_pixel_ratio, min_interval : passed to the FigureImage.
     per_row : how many controls share a row.
     extra : more widgets (buttons, say) placed after the controls.
     side : an optional widget shown to the right of the picture.
@@ -54,11 +59,11 @@ class DemoView(ipywidgets.VBox):
     """
 
     def __init__(self, controls, compute, make_plot, *, describe=None, background=False,
-                 pending=None, figsize=(9.0, 3.0), dpi=80, pixel_ratio=2, min_interval=0.0,
-                 per_row=3, extra=(), side=None, run_now=True):
+                 pending=None, figsize=(9.0, 3.0), dpi=80, pixel_ratio=2, max_pixel_ratio=3,
+                 min_interval=0.0, per_row=3, extra=(), side=None, run_now=True):
         self.controls = dict(controls)
         self.canvas = FigureImage(figsize=figsize, dpi=dpi, pixel_ratio=pixel_ratio,
-                                  min_interval=min_interval)
+                                  max_pixel_ratio=max_pixel_ratio, min_interval=min_interval)
         self.figure = self.canvas.figure
         self.image = self.canvas.image
         self.status = ipywidgets.HTML()
@@ -71,8 +76,15 @@ class DemoView(ipywidgets.VBox):
         self._pending = pending
         self._closed = False
         self.job = LatestJob(on_error=self.show_error) if background else None
+        for name, control in self.controls.items():
+            control.add_class(f"course-control-{name}")  # for browser tests and the app
+            if isinstance(control, _SLIDERS) and control.layout.width is None:
+                control.layout.width = SLIDER_WIDTH  # a long label leaves a usable track
         widgets = list(self.controls.values()) + list(extra)
-        rows = [ipywidgets.HBox(widgets[i : i + per_row]) for i in range(0, len(widgets), per_row)]
+        # Rows wrap on a narrow window, so a slider keeps a usable track instead of
+        # shrinking beside its neighbours (four sliders in 1280 px left 30 px each).
+        rows = [ipywidgets.HBox(widgets[i : i + per_row], layout={"flex_flow": "row wrap"})
+                for i in range(0, len(widgets), per_row)]
         # align_items: a side widget taller than the picture (a long table) must not
         # stretch the picture's height (a flex row stretches its items by default).
         picture = self.image if side is None else ipywidgets.HBox([self.image, side])

@@ -212,7 +212,8 @@ def babysitting_demo(data=None, *, learning_rate=0.03, momentum=0.9, hidden_dims
     # 1.5 device pixels per CSS pixel, not 2: this demo redraws up to 15 times a second,
     # and a PNG of 4 times the pixels cost it about half its frames on 2 cores.
     demo = BabysittingDemo(controls, None, BabysittingPlot, describe=describe_frame,
-                           figsize=(9.6, 3.0), pixel_ratio=1.5, per_row=2)
+                           figsize=(9.6, 3.0), pixel_ratio=1.5, max_pixel_ratio=1.5,
+                           per_row=2)
 
     def show_frame(session):  # runs in the training thread
         frame = frame_data(session.trainer, grid)

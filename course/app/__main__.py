@@ -1,0 +1,62 @@
+"""Start the playground app, the way `make playground` does.
+
+    python -m course.app [--project DIR] [any voila option ...]
+
+Voila serves lessons/playground.ipynb on 127.0.0.1 (port 8866 unless --port says
+otherwise) without its code, and opens it in the browser (--no-browser to not). Every
+visitor gets a kernel of their own; closing the tab shuts it down. Options after
+--project go to voila unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+# JupyterLab extensions the page does not load: they fail outside JupyterLab (errors in
+# the browser's console) and only slow the page down.
+NOT_LOADED = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension",
+              "@voila-dashboards/jupyterlab-preview"]
+
+
+def voila_command(project, extra=()):
+    """argv that starts Voila on the project's playground; ValueError if there is none."""
+    page = Path(project).resolve() / "lessons" / "playground.ipynb"
+    if not page.is_file():
+        raise ValueError(f"{page} does not exist: {project} is not a copy of the course. Run "
+                         "this from a checkout, or pass --project with the folder you cloned.")
+    # Voila's own script, not `python -m voila`: -m would put the working folder first on
+    # sys.path, so a stray bs4.py or numpy.py there would be imported by the server.
+    script = Path(sys.executable).with_name("voila")
+    start = [str(script)] if script.is_file() else [sys.executable, "-m", "voila"]
+    return [*start, str(page), "--Voila.ip=127.0.0.1", "--theme=light",
+            "--VoilaConfiguration.show_tracebacks=False",
+            "--VoilaConfiguration.strip_sources=True",
+            *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_LOADED),
+            *extra]
+
+
+def main(args=None):
+    args = list(sys.argv[1:] if args is None else args)
+    if args[:1] in (["-h"], ["--help"]):
+        print(__doc__.strip())
+        return 0
+    project = CHECKOUT
+    if args[:1] == ["--project"]:
+        if len(args) < 2:
+            print("course.app: --project needs a folder", file=sys.stderr)
+            return 2
+        project, args = Path(args[1]), args[2:]
+    try:
+        argv = voila_command(project, args)
+    except ValueError as error:
+        print(f"course.app: {error}", file=sys.stderr)
+        return 2
+    os.execv(argv[0], argv)
+    return 0  # not reached: execv replaces this process
+
+
+if __name__ == "__main__":
+    sys.exit(main())
