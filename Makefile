@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with Python 3 and make:
 #   make lab    set up .venv and open the lessons in JupyterLab
+#   make playground  set up .venv and open every demo as an app (Voila, no code)
 #   make test   set up .venv and run lint plus the whole test suite
 #   make hub    a JupyterHub with the course on 127.0.0.1:8000 (deploy/README.md)
 PYTHON ?= python3
@@ -11,7 +12,7 @@ EXTRAS ?= dev,browser,cluster,hub
 PROXY  := deploy/proxy/node_modules/.installed-stamp
 HUB_ARGS ?=
 
-.PHONY: lab test lint venv bench assignments hub hub-proxy
+.PHONY: lab playground test lint venv bench assignments hub hub-proxy
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,11 @@ venv: $(STAMP)
 # Served from the project root, started in assignments/ so formgrader finds the course.
 lab: $(STAMP)
 	$(BIN)/python -m course.lab
+
+# Every demo on one page, no code (Voila on 127.0.0.1:8866); options: PLAYGROUND_ARGS="...".
+PLAYGROUND_ARGS ?=
+playground: $(STAMP)
+	$(BIN)/python -m course.app $(PLAYGROUND_ARGS)
 
 # Student versions of every assignment, for studying alone (instructors: see README).
 assignments: $(STAMP)
@@ -52,3 +58,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_search_parallel.py
 	$(BIN)/python benchmarks/bench_grading.py
 	$(BIN)/python benchmarks/bench_watch.py
+	$(BIN)/python benchmarks/bench_playground.py

@@ -14,8 +14,8 @@ tests/lessons/test_playground.py from the constants here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -154,7 +154,7 @@ def _running_averages():
 
 
 DEMOS = {demo.id: demo for demo in (
-    Demo("learning-rate", 1, "The learning rate and the cost curve", _learning_rate, 0.5),
+    Demo("learning-rate", 1, "The learning rate and the cost curve", _learning_rate, 1.3),
     Demo("network-shape", 1, "The shape of a network", _network_shape, 0.2),
     Demo("search-strategies", 2, "Grid, random and quasi-random search", _search_strategies,
          0.2),
@@ -163,7 +163,7 @@ DEMOS = {demo.id: demo for demo in (
     Demo("sampling-scale", 3, "Sampling on the right scale", _sampling_scale, 0.2),
     Demo("beta-window", 3, "Momentum's beta and its window", _beta_window, 0.2),
     Demo("babysitting", 4, "Babysitting one model", _babysitting, 0.3),
-    Demo("caviar", 4, "Many models at once: caviar", _caviar, 2.0),
+    Demo("caviar", 4, "Many models at once: caviar", _caviar, 1.5),
     Demo("halving", 4, "Giving up early: successive halving", _halving, 2.0),
     Demo("layer-histograms", 5, "Inside the layers, with and without batch norm",
          _layer_histograms, 1.0),

@@ -92,6 +92,8 @@ def _decode_number(widget, text):
         raise LinkError(f"{text!r} is not a number (for {_name(widget)}).") from None
     if not math.isfinite(number):
         raise LinkError(f"{text!r} is not a finite number (for {_name(widget)}).")
+    if isinstance(widget, ipywidgets.IntSlider) and not number.is_integer():
+        raise LinkError(f"{text!r} is not a whole number (for {_name(widget)}).")
     if isinstance(widget, ipywidgets.FloatLogSlider):
         if number <= 0:
             raise LinkError(f"{text!r} is not positive; {_name(widget)} takes "
@@ -119,7 +121,8 @@ def _decode_number(widget, text):
 def _range_text(widget):
     if isinstance(widget, ipywidgets.FloatLogSlider):
         low, high = widget.base ** widget.min, widget.base ** widget.max
-        return f"{low:.6g} to {high:.6g} in steps of {widget.step:g} {'decades' if widget.base == 10 else 'powers'}"
+        unit = "decades" if widget.base == 10 else f"powers of {widget.base:g}"
+        return f"{low:.6g} to {high:.6g} in steps of {widget.step:g} {unit}"
     return f"{widget.min:g} to {widget.max:g} in steps of {widget.step:g}"
 
 

@@ -188,7 +188,7 @@ class Card(ipywidgets.VBox):
         for name, text in self.link_values.items():
             control = known.get(name)
             if control is None:
-                problems.append(f"The link's {html.escape(self.id)}.{html.escape(name)} names "
+                problems.append(f"The link's {self.id}.{name} names "
                                 "no control of this demo (a link from another version?); "
                                 "it was ignored.")
                 continue
@@ -196,9 +196,8 @@ class Card(ipywidgets.VBox):
                 value = decode_value(control, text)
             except ValueError as exc:
                 default = encode_value(control, control.value)
-                problems.append(f"The link's {html.escape(self.id)}.{html.escape(name)}: "
-                                f"{html.escape(str(exc))} The default, "
-                                f"{html.escape(default)}, is shown instead.")
+                problems.append(f"The link's {self.id}.{name}: {exc} The default, {default}, "
+                                "is shown instead.")
                 continue
             control.value = value
         self.link_values = {}
@@ -287,9 +286,11 @@ class Card(ipywidgets.VBox):
 
 
 def _note_html(problems):
+    """Notes on a link, as HTML; the link's own text is escaped (it is anyone's input)."""
     if not problems:
         return ""
-    return f'<div style="{NOTE_STYLE}">' + "<br>".join(problems) + "</div>"
+    return (f'<div style="{NOTE_STYLE}">' + "<br>".join(html.escape(p) for p in problems)
+            + "</div>")
 
 
 class Playground:
@@ -309,7 +310,7 @@ class Playground:
         self.link_values = collections.defaultdict(dict)
         for (demo_id, control), text in state.items():
             if demo_id not in DEMOS:
-                problems.append(f"The link names a demo {html.escape(repr(demo_id))} that this "
+                problems.append(f"The link names a demo {demo_id!r} that this "
                                 "playground does not have (a link from another version?); "
                                 "it was ignored.")
                 continue

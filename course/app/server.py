@@ -1,7 +1,7 @@
 """Run the playground app in the background, for tests and benchmarks.
 
     with AppServer(log_path="voila.log") as app:    # a free port on 127.0.0.1
-        print(app.url, app.start_seconds)           # the page answers; seconds it took
+        print(app.url, app.start_seconds)           # the server listens; seconds it took
 
 The server is `python -m course.app --no-browser` started by `subprocess.Popen` (its
 `execv` keeps the PID, so stopping it by that PID stops Voila and its kernels).
@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from course.app.__main__ import CHECKOUT
@@ -56,8 +55,8 @@ class AppServer:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"the playground app exited with code "
                                        f"{self.process.returncode}; see {self.log_path}")
-                try:
-                    with urllib.request.urlopen(self.url, timeout=10):
+                try:  # the port, not the page: a page request would start a kernel
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=2):
                         break
                 except OSError:
                     if time.monotonic() - started > self.timeout:
