@@ -38,18 +38,25 @@ def lab_command(project, extra=()):
     return course, [*argv, *extra]
 
 
+def split_project(args, default, program):
+    """(project folder, the other args) from a command line that may start with
+    --project DIR; ValueError naming `program` when the folder is missing."""
+    if args[:1] != ["--project"]:
+        return default, args
+    if len(args) < 2:
+        raise ValueError(f"{program}: --project needs a folder")
+    return Path(args[1]), args[2:]
+
+
 def main(args=None):
     args = list(sys.argv[1:] if args is None else args)
-    project = CHECKOUT
-    if args[:1] == ["--project"]:
-        if len(args) < 2:
-            print("course.lab: --project needs a folder", file=sys.stderr)
-            return 2
-        project, args = Path(args[1]), args[2:]
     try:
+        project, args = split_project(args, CHECKOUT, "course.lab")
         folder, argv = lab_command(project, args)
     except ValueError as error:
-        print(f"course.lab: {error}", file=sys.stderr)
+        message = str(error)
+        print(message if message.startswith("course.lab") else f"course.lab: {message}",
+              file=sys.stderr)
         return 2
     os.chdir(folder)
     # nbgrader's own commands in JupyterLab's terminals come from this Python's folder.

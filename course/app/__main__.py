@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from course.lab import split_project
+
 CHECKOUT = Path(__file__).resolve().parents[2]
 # JupyterLab extensions the page does not load: they fail outside JupyterLab (errors in
 # the browser's console) and only slow the page down.
@@ -43,16 +45,13 @@ def main(args=None):
     if args[:1] in (["-h"], ["--help"]):
         print(__doc__.strip())
         return 0
-    project = CHECKOUT
-    if args[:1] == ["--project"]:
-        if len(args) < 2:
-            print("course.app: --project needs a folder", file=sys.stderr)
-            return 2
-        project, args = Path(args[1]), args[2:]
     try:
+        project, args = split_project(args, CHECKOUT, "course.app")
         argv = voila_command(project, args)
     except ValueError as error:
-        print(f"course.app: {error}", file=sys.stderr)
+        message = str(error)
+        print(message if message.startswith("course.app") else f"course.app: {message}",
+              file=sys.stderr)
         return 2
     os.execv(argv[0], argv)
     return 0  # not reached: execv replaces this process
