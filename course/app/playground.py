@@ -14,8 +14,8 @@ the demo and every thread it has.
 Every control a link can carry (`course.app.links`) is watched: the page's address (in
 Voila) and the "copy link" text always hold the values that differ from the demo's
 defaults. A link's values are applied when their card is built; a value the control
-cannot take keeps the default and the card says why; a link naming a demo the
-playground does not have is reported at the top.
+cannot take keeps the default and the card says why (repeated at the top once the card
+is built); a link naming a demo the playground does not have is reported at the top.
 """
 
 from __future__ import annotations
@@ -160,6 +160,7 @@ class Card(ipywidgets.VBox):
             self.defaults = {name: control.value for name, control in self.controls(demo)}
             problems = self._apply_link(demo)
             self.note.value = _note_html(problems)
+            self.playground.report(problems)
             self.demo = demo
             self.state = self.READY
             self.stale = False
@@ -316,6 +317,7 @@ class Playground:
                 continue
             self.link_values[demo_id][control] = text
         self.link = LinkBar(write_url=bool(write_url))
+        self.problems = list(problems)  # every note on the link so far, shown on top
         self.notes = ipywidgets.HTML(_note_html(problems))
         self.notes.add_class("course-link-notes")
         self.header = ipywidgets.VBox([self.link, self.notes])
@@ -343,6 +345,12 @@ class Playground:
         if not self.lazy:
             card.build()
         return card
+
+    def report(self, problems):
+        """Add notes on the link (from a card's build) to the ones shown at the top."""
+        if problems:
+            self.problems.extend(problems)
+            self.notes.value = _note_html(self.problems)
 
     def update_link(self):
         """Put every card's state (and the link's values for cards not built) in the link."""

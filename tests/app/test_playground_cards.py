@@ -71,6 +71,8 @@ def test_a_bad_value_keeps_the_default_and_the_card_says_why():
     assert "'abc' is not a number" in note and "0.01" in note
     zoom = playground.card("coarse-to-fine")
     assert "colour" in zoom.note.value and zoom.demo.controls["seed"].value == 2
+    top = html.unescape(playground.notes.value)  # repeated on top, after the first notes
+    assert top.index("'junk'") < top.index("'abc' is not a number") < top.index("colour")
     assert query_dict(playground) == {"coarse-to-fine.seed": "2"}  # only what was used
     for card in (rate, zoom):
         card.close_demo()
