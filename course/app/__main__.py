@@ -4,7 +4,8 @@
 
 Voila serves lessons/playground.ipynb on 127.0.0.1 (port 8866 unless --port says
 otherwise) without its code, and opens it in the browser (--no-browser to not). Every
-visitor gets a kernel of their own; closing the tab shuts it down. Options after
+visitor gets a kernel of their own, shut down two minutes after the tab is closed
+(voila.json). Options after
 --project go to voila unchanged.
 """
 
@@ -17,6 +18,7 @@ from pathlib import Path
 from course.lab import split_project
 
 CHECKOUT = Path(__file__).resolve().parents[2]
+CONFIG = Path(__file__).resolve().parent  # holds voila.json
 # JupyterLab extensions the page does not load: they fail outside JupyterLab (errors in
 # the browser's console) and only slow the page down.
 NOT_LOADED = ["@jupyter/nbgrader", "@jupyter-notebook/lab-extension",
@@ -33,7 +35,12 @@ def voila_command(project, extra=()):
     # sys.path, so a stray bs4.py or numpy.py there would be imported by the server.
     script = Path(sys.executable).with_name("voila")
     start = [str(script)] if script.is_file() else [sys.executable, "-m", "voila"]
-    return [*start, str(page), "--Voila.ip=127.0.0.1", "--theme=light",
+    return [*start, str(page),
+            # Only this folder's voila.json: not the working folder's (a voila.py there
+            # would run as code). It refuses requests whose Host is not this machine (DNS
+            # rebinding), and shuts down a kernel two minutes after its page closed:
+            # Voila 0.5's own shutdown request fails (voila-dashboards/voila#1458).
+            f"--Voila.config_file_paths={CONFIG}", "--Voila.ip=127.0.0.1", "--theme=light",
             "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.strip_sources=True",
             *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_LOADED),

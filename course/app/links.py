@@ -19,6 +19,7 @@ what was expected, so the playground can keep the default and say why.
 from __future__ import annotations
 
 import math
+import re
 import urllib.parse
 
 import ipywidgets
@@ -32,6 +33,8 @@ ON, OFF = "on", "off"
 _TRUE, _FALSE = {"on", "1", "true", "yes"}, {"off", "0", "false", "no"}
 # A value is on a slider's steps when within this fraction of a step of one.
 STEP_TOLERANCE = 1e-3
+# A number as a link writes it: ASCII digits, an optional sign, point and exponent.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 class LinkError(ValueError):
@@ -86,10 +89,11 @@ def decode_value(widget, text):
 
 
 def _decode_number(widget, text):
-    try:
-        number = float(text)
-    except ValueError:
-        raise LinkError(f"{text!r} is not a number (for {_name(widget)}).") from None
+    if not _NUMBER.fullmatch(text):  # float() also takes " 1_2 ", "١٢" and "nan"
+        word = text.strip().lower().lstrip("+-")
+        kind = "a finite number" if word in ("nan", "inf", "infinity") else "a number"
+        raise LinkError(f"{text!r} is not {kind} (for {_name(widget)}).")
+    number = float(text)
     if not math.isfinite(number):
         raise LinkError(f"{text!r} is not a finite number (for {_name(widget)}).")
     if isinstance(widget, ipywidgets.IntSlider) and not number.is_integer():

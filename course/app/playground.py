@@ -116,7 +116,8 @@ class Card(ipywidgets.VBox):
         self.entry = DEMOS[demo_id]
         self.id = demo_id
         self.link_values = dict(link_values)  # control -> text, until the demo is built
-        self.defaults = {}  # control -> value right after a build, before the link's
+        self.defaults = {}  # control -> its text right after a build, before the link's
+        self.close_requested = False  # "close" pressed while the demo was computing
         self.demo = None
         self.state = self.WAITING
         self.stale = False  # background work was stopped while off screen
@@ -139,8 +140,8 @@ class Card(ipywidgets.VBox):
     def build(self):
         """Build the demo now, in this thread, and apply the link's values to it."""
         with self._lock:
-            if self.state not in (self.WAITING, self.QUEUED, self.CLOSED, self.FAILED):
-                return
+            if self.state not in (self.WAITING, self.QUEUED):
+                return  # closed after it was queued, or built already
             self.state = self.BUILDING
             self.body.value = (f"<i>Computing this demo (about {self.entry.seconds:.0f} s "
                                "on two cores)...</i>" if self.entry.seconds >= 1 else
@@ -157,7 +158,16 @@ class Card(ipywidgets.VBox):
                 self.playground.log.append(traceback.format_exc())
             return
         with self._lock:
-            self.defaults = {name: control.value for name, control in self.controls(demo)}
+            if self.close_requested:  # closed while it computed: never shown
+                self.close_requested = False
+                self.state = self.CLOSED
+                self.body.value = _CLOSED_TEXT
+                self.toggle.description, self.toggle.icon = "open", "play"
+                demo.close()
+                return
+            # As text: a browser's slider may send back its own rounding of a default.
+            self.defaults = {name: encode_value(control, control.value)
+                             for name, control in self.controls(demo)}
             problems = self._apply_link(demo)
             self.note.value = _note_html(problems)
             self.playground.report(problems)
@@ -188,6 +198,10 @@ class Card(ipywidgets.VBox):
         known = dict(self.controls(demo))
         for name, text in self.link_values.items():
             control = known.get(name)
+            if control is None and name in getattr(demo, "controls", {}):
+                problems.append(f"The link's {self.id}.{name} is a button a link does not "
+                                "press; it was ignored.")
+                continue
             if control is None:
                 problems.append(f"The link's {self.id}.{name} names "
                                 "no control of this demo (a link from another version?); "
@@ -209,9 +223,13 @@ class Card(ipywidgets.VBox):
         with self._lock:
             if self.demo is None:
                 return dict(self.link_values)
-            return {name: encode_value(control, control.value)
-                    for name, control in self.controls(self.demo)
-                    if control.value != self.defaults.get(name)}
+            return self._changed(self.demo)
+
+    def _changed(self, demo):
+        """{control: text} of the demo's controls whose text differs from the default's."""
+        texts = {name: encode_value(control, control.value)
+                 for name, control in self.controls(demo)}
+        return {name: text for name, text in texts.items() if text != self.defaults.get(name)}
 
     # ------------------------------------------------------------------ on and off screen
     def pause(self):
@@ -242,13 +260,11 @@ class Card(ipywidgets.VBox):
                 self.playground.builder.withdraw(self)
             demo, self.demo = self.demo, None
             if demo is not None:
-                self.link_values = {name: encode_value(control, control.value)
-                                    for name, control in self.controls(demo)
-                                    if control.value != self.defaults.get(name)}
+                self.link_values = self._changed(demo)
                 for _, control in self.controls(demo):
                     control.unobserve(self._on_control, names="value")
             self.state = self.CLOSED
-            self.body.value = "<i>Closed. Press <b>open</b> to compute it again.</i>"
+            self.body.value = _CLOSED_TEXT
             self.children = [self.visibility, self.children[1], self.body]
             self.toggle.description, self.toggle.icon = "open", "play"
         if demo is not None:
@@ -271,11 +287,15 @@ class Card(ipywidgets.VBox):
                 self.pause()
 
     def _on_toggle(self, _):
-        if self.state in (self.CLOSED, self.FAILED):
+        if self.state == self.BUILDING:
+            self.close_requested = not self.close_requested  # a second press: keep it
+            self.toggle.description = "open" if self.close_requested else "close"
+        elif self.state in (self.CLOSED, self.FAILED):
+            self.close_requested = False
             self.state = self.QUEUED
             self.body.value = "<i>Waiting for the demo above to finish computing...</i>"
             self.playground.builder.ask(self)
-        elif self.state in (self.READY, self.QUEUED):
+        elif self.state in (self.READY, self.QUEUED, self.WAITING):
             self.close_demo()
 
     def _on_control(self, _):
@@ -284,6 +304,9 @@ class Card(ipywidgets.VBox):
     def _waiting_text(self):
         return ("<i>This demo starts when you scroll to it.</i>" if self.playground.lazy
                 else "<i>Building...</i>")
+
+
+_CLOSED_TEXT = "<i>Closed. Press <b>open</b> to compute it again.</i>"
 
 
 def _note_html(problems):

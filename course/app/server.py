@@ -31,13 +31,15 @@ def free_port():
 class AppServer:
     """`python -m course.app` on a free loopback port (see module doc)."""
 
-    def __init__(self, project=CHECKOUT, *, port=None, log_path=None, timeout=90.0, env=None):
+    def __init__(self, project=CHECKOUT, *, port=None, log_path=None, timeout=90.0, env=None,
+                 args=()):
         self.project = Path(project)
         self.port = free_port() if port is None else int(port)
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log_path = log_path
         self.timeout = float(timeout)
         self.env = dict(os.environ if env is None else env)
+        self.args = list(args)  # more voila options
         self.process = None
         self.start_seconds = None
         self._log = None
@@ -48,7 +50,7 @@ class AppServer:
         started = time.monotonic()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "course.app", "--project", str(self.project), "--no-browser",
-             f"--port={self.port}"],
+             f"--port={self.port}", *self.args],
             cwd=self.project, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             while True:
@@ -68,6 +70,11 @@ class AppServer:
             raise
         self.start_seconds = time.monotonic() - started
         return self
+
+    def kernels(self):
+        """PIDs of the kernels the server runs now (its child processes)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
 
     def __exit__(self, *exc):
         self.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,13 @@ def test_the_command_serves_the_playground_on_loopback_without_code_or_traceback
         assert option in argv
     assert [a.split("=", 1)[1] for a in argv if "extension_denylist" in a] == NOT_LOADED
     assert argv[-1] == "--port=9000"  # the user's options come last and win
+    # Only the course's own voila.json, never the working folder's voila.py (code).
+    assert [a for a in argv if "config_file_paths" in a] == [
+        f"--Voila.config_file_paths={ROOT / 'course' / 'app'}"]
+    config = json.loads((ROOT / "course" / "app" / "voila.json").read_text())
+    assert config["Voila"]["tornado_settings"] == {"allow_remote_access": False}
+    assert config["MappingKernelManager"]["cull_connected"] is False
+    assert 0 < config["MappingKernelManager"]["cull_idle_timeout"] <= 600
 
 
 def test_a_folder_without_the_playground_is_refused_by_name(tmp_path):

@@ -90,6 +90,10 @@ def test_choices_switches_and_selection_sliders_round_trip_by_their_labels():
     ("0.0001", "outside"),
     ("0.02", "not on 'learning_rate''s steps"),
     ("1e400", "not a finite number"),
+    (" 0.01 ", "is not a number"),  # float() would take these: a link never writes them
+    ("0_01", "is not a number"),
+    ("\u0661", "is not a number"),  # an Arabic-Indic digit one
+    ("Infinity", "not a finite number"),
 ])
 def test_a_log_slider_refuses_what_it_cannot_show_and_says_why(text, message):
     with pytest.raises(LinkError, match=message.replace("(", r"\(")):

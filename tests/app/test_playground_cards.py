@@ -252,3 +252,37 @@ def test_every_demo_of_the_catalog_builds_and_has_link_controls():
         assert card.state == Card.READY, (demo_id, card.body.value)
         assert Card.controls(card.demo), f"{entry.title} has no control a link can carry"
         card.close_demo()
+
+
+def test_a_browsers_rounding_of_a_default_stays_out_of_the_link():
+    playground = Playground()
+    card = playground.card("sampling-scale")
+    high = card.demo.controls["high"]
+    high.value = high.value * (1 + 1e-15)  # what a browser's log slider may send back
+    assert "sampling-scale.high" not in query_dict(playground)
+    card.close_demo()
+
+
+def test_a_button_in_a_link_is_named_as_such_and_ignored():
+    playground = Playground("babysitting.run=on&babysitting.reset=1")
+    card = playground.card("babysitting")
+    assert card.demo.controls["run"].value is False
+    assert "babysitting.run is a button a link does not press" in html.unescape(card.note.value)
+    card.close_demo()
+
+
+def test_close_while_computing_or_waiting_is_kept(slow_demos):
+    playground = Playground(lazy=True)
+    a, b = playground.card("a"), playground.card("b")
+    a.visibility.visible = True
+    deadline = time.monotonic() + 5
+    while a.state != Card.BUILDING:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    a._on_toggle(None)  # "close" while it computes
+    b._on_toggle(None)  # "close" before it was ever shown
+    assert playground.wait(10)
+    assert a.state == Card.CLOSED and a.demo is None and a.toggle.description == "open"
+    assert b.state == Card.CLOSED and slow_demos["built"] == ["a"]
+    b._on_toggle(None)  # "open"
+    assert playground.wait(10) and b.state == Card.READY

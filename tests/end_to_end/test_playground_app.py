@@ -10,7 +10,9 @@ own kernel. The window is 1280 x 720 at 2 device pixels per CSS pixel (a laptop)
   a reload of that link restores every control and draws the same pictures (the PNG
   bytes compared);
 - a malformed link falls back to the defaults with its notes;
-- a live demo scrolled away stops training.
+- a live demo scrolled away stops training;
+- a closed page's kernel is shut down (with a short idle time for the test), and a
+  request naming another host (DNS rebinding) is refused.
 
 Without a `chromium` on PATH the tests are skipped, unless CI is set (then they fail).
 """
@@ -19,7 +21,9 @@ from __future__ import annotations
 
 import hashlib
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 
 import pytest
 
@@ -254,3 +258,22 @@ def test_a_live_demo_scrolled_away_stops_training(app, browser):
     box.locator("button", has_text="train / pause").click()
     page.wait_for_function(count, arg=[box.element_handle(), away], timeout=30_000)
     assert time.monotonic() - started < 30
+
+
+def test_a_closed_page_frees_its_kernel_and_other_hosts_are_refused(browser, tmp_path):
+    quick = ["--MappingKernelManager.cull_idle_timeout=3",
+             "--MappingKernelManager.cull_interval=1"]
+    with AppServer(log_path=tmp_path / "voila.log", args=quick) as server:
+        request = urllib.request.Request(server.url, headers={"Host": "evil.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+        assert server.kernels() == []  # a refused request starts nothing
+        page = open_page(browser, server.url)
+        show(page, "babysitting")[0].locator("button", has_text="train / pause").click()
+        assert len(server.kernels()) == 1
+        page.close(run_before_unload=True)
+        deadline = time.monotonic() + 60
+        while server.kernels():
+            assert time.monotonic() < deadline, "the closed page's kernel kept running"
+            time.sleep(0.5)
