@@ -26,6 +26,10 @@ cost a few ms: `canvas.animate(line, marker, text)` marks the artists that chang
 everything else (axes, ticks, labels, fixed curves) is drawn once, kept as a
 background and reused. Call `canvas.invalidate()` after changing anything that is
 not animated (limits, titles, a redrawn axes) so the next refresh draws it all again.
+Artists that are costly to draw and change only now and then (a heat map that depends on
+one slider of four) go in a middle layer: `canvas.animate(image, layer=True)` draws them
+over the background once and keeps the result; `canvas.redraw_layer()` after changing
+them draws that layer again at the next refresh, without the full draw.
 `figure_to_png` is the same rendering without ipywidgets.
 
 The picture is drawn at `pixel_ratio` times the figure's own size (2 by default) and shown
@@ -108,16 +112,27 @@ class FigureImage:
         self._timer = None  # the pending trailing refresh, if any
         self._latest_timer = None  # kept until it has drawn, for flush()
         self._timer_lock = threading.Lock()
-        self._animated = []  # artists redrawn on every refresh over the cached background
-        self._background = None
+        self._animated = []  # artists redrawn on every refresh over the cached layer
+        self._layer = []  # artists drawn over the background when the layer is stale
+        self._background = None  # everything not animated
+        self._layered = None  # the background with the layer's artists drawn on it
 
-    def animate(self, *artists):
-        """Blit these artists: redraw only them over a cached picture of the rest."""
+    def animate(self, *artists, layer=False):
+        """Blit these artists: redraw only them over a cached picture of the rest.
+
+        With `layer=True` they are drawn once over the background and cached with it,
+        until `redraw_layer()` (for costly artists that change rarely).
+        """
         with self.lock:
             for artist in artists:
                 artist.set_animated(True)
-                self._animated.append(artist)
+                (self._layer if layer else self._animated).append(artist)
             self._background = None
+
+    def redraw_layer(self):
+        """Draw the layer's artists again at the next refresh (after changing one)."""
+        with self.lock:
+            self._layered = None
 
     def invalidate(self):
         """Draw everything again at the next refresh (after a non-animated change)."""
@@ -186,18 +201,26 @@ class FigureImage:
         self._draw()
 
     def _render(self):
-        if not self._animated:
+        if not (self._animated or self._layer):
             return figure_to_png(self.figure)
         canvas = self.figure.canvas
         if self._background is None:
             canvas.draw()  # Agg leaves animated artists out of a full draw
             self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
+            self._layered = None
+        if self._layered is None:
             canvas.restore_region(self._background)
-        for artist in self._animated:
+            self._draw_artists(self._layer)
+            self._layered = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._layered)
+        self._draw_artists(self._animated)
+        return _encode(canvas)
+
+    def _draw_artists(self, artists):
+        for artist in artists:
             if artist.get_visible() and artist.figure is not None:
                 self.figure.draw_artist(artist)
-        return _encode(canvas)
 
     def _draw(self):
         with self.lock:

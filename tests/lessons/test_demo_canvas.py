@@ -99,6 +99,36 @@ def test_blitted_refresh_matches_a_full_draw():
     assert np.array_equal(blitted[-15:-10, 30:70], full[-15:-10, 30:70])
 
 
+def test_the_cached_layer_is_drawn_again_only_when_asked():
+    """A layer artist (an image here) is kept with the background: changing it without
+    `redraw_layer()` leaves the old picture; after it, the picture matches a full draw,
+    and the animated line still moves over the cached layer."""
+    canvas, line = make_canvas()
+    canvas.figure.axes[0].set_axis_off()  # no frame for the layer to cover: the exact picture
+    image = canvas.figure.axes[0].imshow(np.zeros((2, 2)), extent=(0, 1, 0, 1), cmap="gray",
+                                         vmin=0, vmax=1, zorder=0)
+    canvas.animate(image, layer=True)
+    canvas.animate(line)
+    canvas.refresh()
+    dark = decode(canvas.png)
+    assert dark[40:110, 60:150].mean() < 40  # the black image fills the axes
+    with canvas.lock:
+        image.set_data(np.ones((2, 2)))
+        line.set_data([0, 1], [0.9, 0.9])
+    canvas.refresh()
+    stale = decode(canvas.png)
+    assert stale[40:110, 60:150].mean() < 60  # the image is still the cached black one
+    assert not np.array_equal(stale, dark)  # but the line moved
+    canvas.redraw_layer()
+    canvas.refresh()
+    layered = decode(canvas.png)
+    for artist in (image, line):
+        artist.set_animated(False)
+    full = decode(figure_to_png(canvas.figure))
+    assert layered[40:110, 60:150].mean() > 200  # now white
+    assert np.mean(np.abs(layered.astype(int) - full.astype(int)) > 40) < 0.002
+
+
 def test_the_pixel_ratio_sharpens_without_changing_the_shown_size():
     """Drawn at pixel_ratio 1 and 3, the picture has 1x and 3x the pixels, the same CSS
     width, and the same picture: the 3x one, averaged over 3 x 3 blocks, is close to the

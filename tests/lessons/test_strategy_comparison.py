@@ -75,3 +75,17 @@ def test_moving_the_budget_slider_recomputes_and_redraws(set_control):
     png = view.canvas.png
     assert set_control(view, "weight", 1.0)["weight"] == 1.0
     assert view.canvas.png != png
+
+
+def test_the_cached_score_maps_follow_the_weight(set_control):
+    """The score maps are cached between refreshes (only the weight changes them): after a
+    walk over the sliders, the picture is pixel for pixel the one a new demo draws for the
+    same settings, so no stale map survives."""
+    view = search_strategies_demo(budget=25, weight=0.1, seed=0)
+    for name, value in (("weight", 0.9), ("budget", 36), ("seed", 3), ("weight", 0.4),
+                        ("budget", 49)):
+        set_control(view, name, value)
+    fresh = search_strategies_demo(budget=49, weight=0.4, seed=3)
+    assert view.canvas.png == fresh.canvas.png
+    stale = search_strategies_demo(budget=49, weight=0.9, seed=3)
+    assert view.canvas.png != stale.canvas.png

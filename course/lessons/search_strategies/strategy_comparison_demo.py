@@ -26,12 +26,16 @@ class StrategyPlot:
     """Three columns (one per strategy): the square with its trials on top, and below it
     the best reachable score along x with the trials' projections on x as dots.
 
-    Every artist that changes is animated; the axes never change, so a refresh blits.
+    Every artist that changes is animated; the axes never change, so a refresh blits. The
+    score maps change only with the weight, so they sit in the canvas's cached layer: a
+    budget or seed change does not draw them again.
     """
 
     RESOLUTION = 60
 
     def __init__(self, canvas, data):
+        self.canvas = canvas
+        self.weight = None  # the weight the score maps show
         figure = canvas.figure
         axes = figure.subplots(2, 3, height_ratios=(2.2, 1))
         figure.subplots_adjust(left=0.06, right=0.99, bottom=0.1, top=0.9, wspace=0.12,
@@ -40,6 +44,7 @@ class StrategyPlot:
         self.gx, self.gy = np.meshgrid(grid, grid)
         self.xs = np.linspace(0, 1, 300)
         self.artists = {}
+        self.maps = []
         for col, strategy in enumerate(STRATEGIES):
             top, bottom = axes[0, col], axes[1, col]
             top.set_xlim(0, 1)
@@ -55,9 +60,9 @@ class StrategyPlot:
             bottom.set_ylim(-0.05, 1.1)
             bottom.set_yticks([0, 1] if col == 0 else [])
             bottom.set_xlabel("hyperparameter 1", fontsize=8)
+            self.maps.append(top.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1),
+                                        cmap="viridis", vmin=0, vmax=1, aspect="auto"))
             self.artists[strategy] = {
-                "image": top.imshow(np.zeros((2, 2)), origin="lower", extent=(0, 1, 0, 1),
-                                    cmap="viridis", vmin=0, vmax=1, aspect="auto"),
                 "points": top.plot([], [], "o", ms=4, mfc="white", mec="black", mew=0.6)[0],
                 "rug_x": top.plot([], [], "|", ms=7, color="tab:red")[0],
                 "rug_y": top.plot([], [], "_", ms=7, color="tab:red")[0],
@@ -67,16 +72,21 @@ class StrategyPlot:
                 "profile": bottom.plot([], [], color="0.4", lw=1)[0],
                 "tried": bottom.plot([], [], "o", ms=3, color="tab:red")[0],
             }
+        canvas.animate(*self.maps, layer=True)
         canvas.animate(*(a for parts in self.artists.values() for a in parts.values()))
 
     def update(self, data):
         weight = data["weight"]
-        picture = objective(self.gx, self.gy, weight)
+        if weight != self.weight:
+            picture = objective(self.gx, self.gy, weight)
+            for image in self.maps:
+                image.set_data(picture)
+            self.canvas.redraw_layer()
+            self.weight = weight
         profile = objective(self.xs, PEAK_Y, weight)  # best reachable score at each x
         for strategy in STRATEGIES:
             part, a = data[strategy], self.artists[strategy]
             points, scores = part["points"], part["scores"]
-            a["image"].set_data(picture)
             a["points"].set_data(points[:, 0], points[:, 1])
             a["rug_x"].set_data(points[:, 0], np.full(len(points), 0.025))
             a["rug_y"].set_data(np.full(len(points), 0.015), points[:, 1])
