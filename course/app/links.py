@@ -77,7 +77,7 @@ def decode_value(widget, text):
         if text in labels:
             return widget._options_values[labels.index(text)]
         shown = ", ".join(labels[:8]) + (", ..." if len(labels) > 8 else "")
-        raise LinkError(f"{text!r} is not one of {_name(widget)}'s choices ({shown}).")
+        raise LinkError(f"{text!r} is not one of the choices of {_name(widget)} ({shown}).")
     if isinstance(widget, _SWITCHES):
         word = text.strip().lower()
         if word in _TRUE:
@@ -108,11 +108,12 @@ def _decode_number(widget, text):
     step = widget.step
     tolerance = STEP_TOLERANCE * step if step else 1e-9 * max(1.0, abs(high - low))
     if not (low - tolerance <= position <= high + tolerance):
-        raise LinkError(f"{text!r} is outside {_name(widget)}'s range, {_range_text(widget)}.")
+        raise LinkError(f"{text!r} is outside the range of {_name(widget)}, "
+                        f"{_range_text(widget)}.")
     if step:
         steps = round((position - low) / step)
         if abs(low + steps * step - position) > tolerance:
-            raise LinkError(f"{text!r} is not on {_name(widget)}'s steps "
+            raise LinkError(f"{text!r} is not on the steps of {_name(widget)} "
                             f"({_range_text(widget)}).")
         position = min(max(low + steps * step, low), high)
     if isinstance(widget, ipywidgets.FloatLogSlider):

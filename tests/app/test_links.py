@@ -60,7 +60,7 @@ def test_every_int_slider_step_survives_a_link_and_off_steps_are_refused(k):
     value = 1 + 3 * k
     assert decode_value(slider, encode_value(slider, value)) == value
     if value + 1 <= 40:
-        with pytest.raises(LinkError, match="not on 'n''s steps"):
+        with pytest.raises(LinkError, match="not on the steps of 'n'"):
             decode_value(slider, str(value + 1))
 
 
@@ -86,9 +86,9 @@ def test_choices_switches_and_selection_sliders_round_trip_by_their_labels():
     ("inf", "not a finite number"),
     ("-1", "not positive"),
     ("0", "not positive"),
-    ("1000", "outside 'learning_rate''s range, 0.001 to 100"),
+    ("1000", "outside the range of 'learning_rate', 0.001 to 100"),
     ("0.0001", "outside"),
-    ("0.02", "not on 'learning_rate''s steps"),
+    ("0.02", "not on the steps of 'learning_rate'"),
     ("1e400", "not a finite number"),
     (" 0.01 ", "is not a number"),  # float() would take these: a link never writes them
     ("0_01", "is not a number"),
@@ -102,11 +102,11 @@ def test_a_log_slider_refuses_what_it_cannot_show_and_says_why(text, message):
 
 @pytest.mark.parametrize("widget, text, message", [
     (ipywidgets.Dropdown(options=["grid", "random"], description="strategy"), "quasi",
-     "'quasi' is not one of 'strategy''s choices \\(grid, random\\)"),
+     "'quasi' is not one of the choices of 'strategy' \\(grid, random\\)"),
     (ipywidgets.Checkbox(description="bias"), "maybe", "'maybe' is not on or off"),
-    (float_slider(), "1.5", "outside 'beta''s range"),
+    (float_slider(), "1.5", "outside the range of 'beta'"),
     (int_slider(), "4.0001", "'4.0001' is not a whole number"),
-    (int_slider(), "5", "not on 'n''s steps"),
+    (int_slider(), "5", "not on the steps of 'n'"),
 ])
 def test_other_controls_refuse_with_a_message_naming_value_and_control(widget, text, message):
     with pytest.raises(LinkError, match=message):

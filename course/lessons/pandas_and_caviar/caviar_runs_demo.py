@@ -79,7 +79,8 @@ class CaviarPlot:
         self.best_line.set_color(self.colors[best])
         self.best_label.set_text(f"best of {k}: {data['best_score']:.3f} "
                                  f"(lr {data['learning_rates'][best]:.3g})")
-        self.title.set_text(f"{k} models trained at once (colour: log learning rate)")
+        self.title.set_text(f"{k} model{'s' * (k != 1)} trained at once "
+                            "(colour: log learning rate)")
         self.marker.set_data([k], [data["expected_best"][k - 1]])
 
 
@@ -87,9 +88,10 @@ class CaviarPlot:
 def describe_caviar(data):
     """The status line: the best of the first k models, and what k random ones give."""
     best = data["best_config"]
+    layers = ", ".join(map(str, best["hidden_dims"])) or "none"
     text = (f"Best of the first {data['k']} models: <b>{data['best_score']:.3f}</b> dev "
-            f"accuracy (learning rate {best['learning_rate']:.3g}, hidden layers "
-            f"{best['hidden_dims']}). A random set of {data['k']} would give "
+            f"accuracy (learning rate {best['learning_rate']:.3g}, hidden layers: "
+            f"{layers}). A random set of {data['k']} would give "
             f"<b>{data['expected_best'][data['k'] - 1]:.3f}</b> on average")
     if data["panda_mean"] is not None:
         text += f"; babysitting one model gave <b>{data['panda_mean']:.3f}</b>"

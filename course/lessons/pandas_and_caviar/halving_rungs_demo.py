@@ -93,8 +93,9 @@ class HalvingPlot:
                 line.set(color="0.8", lw=0.8)
                 end.set(color="0.7", marker="x", ms=4)
         self.band.set_xdata([data["budget"], data["budget"]])
+        epochs = f"{data['budget']} epoch" + "s" * (data["budget"] != 1)
         self.title.set_text(f"rung {data['rung']}: {len(data['running'])} configs x "
-                            f"{data['budget']} epochs (red x: dropped)")
+                            f"{epochs} (red x: dropped)")
         scores = data["scores"]
         earlier = [i for i, pts in data["points"].items() if i not in scores and pts]
         last = [[s for b, s in data["points"][i] if b <= data["budget"]][-1] for i in earlier]

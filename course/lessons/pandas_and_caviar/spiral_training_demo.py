@@ -160,7 +160,7 @@ def describe_frame(frame):
         state = "diverged: lower the learning rate, then reset"
     elif state == LiveTraining.FAILED:
         state = f"failed: {html.escape(str(frame['error']))}"
-    rate = frame["frames_per_second"]
+    rate = frame["frames_per_second"] if frame["state"] == LiveTraining.RUNNING else None
     return (f"<code>iteration {frame['iteration']:5d} &nbsp; epoch {frame['epoch']:3d} &nbsp; "
             f"learning rate {hyper['learning_rate']:.3g} &nbsp; "
             f"momentum {hyper.get('momentum', 0):.2f} &nbsp; [{state}]"

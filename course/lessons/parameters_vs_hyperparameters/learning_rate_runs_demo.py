@@ -36,9 +36,11 @@ STOP_MARK = COST_LIMITS[1] / 1.5  # where an X marks a diverged run, inside the 
 
 # -------------------------------------------------------------------------------- plot
 class CostCurvePlot:
-    """Left: J per iteration on a log axis (the previous run in grey), an X where a run
-    diverged. Right: final J against learning rate for the whole sweep (grey), a dashed
-    line at GOOD_FACTOR times its lowest (below it: good), the current run starred.
+    """Left: J per iteration on a log axis, the sweep's best run in grey for comparison
+    (a fixed reference, so the picture depends on the slider alone and a link redraws
+    it), an X where a run diverged. Right: final J against learning rate for the whole
+    sweep (grey), a dashed line at GOOD_FACTOR times its lowest (below it: good), the
+    current run starred.
     Only the curves, marks and texts change, so they are blitted."""
 
     def __init__(self, canvas, data):
@@ -50,7 +52,12 @@ class CostCurvePlot:
         ax_cost.set_ylim(*COST_LIMITS)
         ax_cost.set_xlabel("iteration", fontsize=8)
         ax_cost.set_ylabel("cost J", fontsize=8)
-        self.previous = ax_cost.plot([], [], lw=1.5, color="0.7")[0]  # the run before
+        sweep = data["sweep"]
+        if np.isfinite(sweep["best_rate"]):
+            best = sweep["runs"][int(np.nanargmin(sweep["final_costs"]))]["costs"]
+            ax_cost.plot(np.arange(1, len(best) + 1), best, lw=1.5, color="0.7")
+            ax_cost.text(0.98, 0.04, f"grey: the sweep's best, rate {sweep['best_rate']:.3g}",
+                         transform=ax_cost.transAxes, ha="right", color="0.45", fontsize=7)
         self.line = ax_cost.plot([], [], lw=2)[0]
         self.stop = ax_cost.plot([], [], "X", ms=12, color="tab:red")[0]
         self.note = ax_cost.text(0.5, 0.5, "", transform=ax_cost.transAxes, ha="center",
@@ -58,7 +65,6 @@ class CostCurvePlot:
         self.title = ax_cost.text(0.5, 1.03, "", transform=ax_cost.transAxes, ha="center",
                                   fontsize=9)
 
-        sweep = data["sweep"]
         rates, finals = sweep["learning_rates"], sweep["final_costs"]
         ax_sweep.set_xscale("log")
         ax_sweep.set_yscale("log")
@@ -74,12 +80,11 @@ class CostCurvePlot:
         ax_sweep.set_ylabel(f"J after {ITERATIONS} iterations", fontsize=8)
         ax_sweep.set_title("every learning rate (x = diverged)", fontsize=9)
         self.now = ax_sweep.plot([], [], "*", ms=14)[0]
-        canvas.animate(self.previous, self.line, self.stop, self.note, self.title, self.now)
+        canvas.animate(self.line, self.stop, self.note, self.title, self.now)
 
     def update(self, run):
         costs = run["costs"]
         color = REGIME_COLORS[run["regime"]]
-        self.previous.set_data(*self.line.get_data())
         finite = np.isfinite(costs)
         self.line.set_data(np.arange(1, len(costs) + 1)[finite], costs[finite])
         self.line.set_color(color)
