@@ -297,14 +297,13 @@ def other_positions(widget, count=2):
                 else widget.options[i][1] for i in picks[-count:]]
     if isinstance(widget, ipywidgets.Checkbox | ipywidgets.ToggleButton):
         return [not widget.value, widget.value][:count]
+    log = isinstance(widget, ipywidgets.FloatLogSlider)
+    position = math.log(widget.value, widget.base) if log else widget.value
     steps = round((widget.max - widget.min) / widget.step)
-    if isinstance(widget, ipywidgets.FloatLogSlider):
-        now = round((math.log(widget.value, widget.base) - widget.min) / widget.step)
-        places = [k for k in (steps, 0, steps // 2, 1) if k != now][:count]
-        return [widget.base ** (widget.min + k * widget.step) for k in places]
-    now = round((widget.value - widget.min) / widget.step)
+    now = round((position - widget.min) / widget.step)
     places = [k for k in (steps, 0, steps // 2, 1) if k != now][:count]
-    return [widget.min + k * widget.step for k in places]
+    values = [widget.min + k * widget.step for k in places]
+    return [widget.base ** v for v in values] if log else values
 
 
 def settle(card):
